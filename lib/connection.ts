@@ -1,0 +1,35 @@
+import { QueryKey } from './contract';
+import { validateApiUrl, validateCredentialEnv } from './validation';
+
+/** Where the GitHub API is and which environment variable holds the credential. */
+export interface ConnectionProps {
+  /**
+   * Base URL of the GitHub REST API: `https://HOST/api/v3` for GitHub Enterprise Server,
+   * `https://api.SUBDOMAIN.ghe.com` for GHE.com. Plain http is accepted for loopback hosts only.
+   * @default "https://api.github.com"
+   */
+  readonly apiUrl?: string;
+  /**
+   * Name of the environment variable that holds the token when Terraform runs. Only the name is
+   * synthesized; the value is read from Terraform's environment at plan/apply/destroy time.
+   * @default - GITHUB_TOKEN, then GH_TOKEN, else a GitHub App from GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY(_PATH)
+   */
+  readonly credentialEnv?: string;
+}
+
+export interface Connection {
+  readonly apiUrl: string;
+  readonly credentialEnv: string;
+}
+
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+export function resolveConnection(props: ConnectionProps): Connection {
+  validateApiUrl(props.apiUrl);
+  validateCredentialEnv(props.credentialEnv);
+  return { apiUrl: props.apiUrl ?? DEFAULT_API_URL, credentialEnv: props.credentialEnv ?? '' };
+}
+
+export function connectionQuery(c: Connection): Record<string, string> {
+  return { [QueryKey.API_URL]: c.apiUrl, [QueryKey.CREDENTIAL_ENV]: c.credentialEnv };
+}

@@ -1,0 +1,80 @@
+import { Construct } from 'constructs';
+import { DownloadField, downloadKey } from './contract';
+import { DataExternal, Fn, Token } from './cdktf';
+import { ConnectionProps, resolveConnection } from './connection';
+import { normalizeArch, normalizeOs } from './platform';
+import { ScopeProps, ScopeRef, scopeFromProps } from './scope';
+import { SharedScope } from './shared-scope';
+
+/** Props of {@link RunnerDownload}. */
+export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {
+  /** Operating system: linux, osx, win (or macos, darwin, windows). */
+  readonly os: string;
+  /** Architecture: x64, arm, arm64 (or amd64, x86_64, aarch64). */
+  readonly architecture: string;
+  /**
+   * Runner version to pin, such as `2.329.0`. The install script passes `--disableupdate` only
+   * when a version is pinned.
+   * @default - the version GitHub offers now
+   */
+  readonly version?: string;
+  /**
+   * SHA-256 checksum of the archive. GitHub lists checksums for the current version only, so a
+   * pinned older version needs it for the install script to verify the download.
+   * @default - the checksum GitHub lists (none for a pinned version that is not the current one)
+   */
+  readonly sha256Checksum?: string;
+}
+
+const VERSION = /^\d+\.\d+\.\d+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * The runner application archive for one OS and architecture, from GitHub's downloads list.
+ * Every download of a scope in a stack shares one data source: one API call per plan.
+ */
+export class RunnerDownload extends Construct {
+  /** GitHub's OS name: linux, osx or win. */
+  public readonly os: string;
+  /** GitHub's architecture name: x64, arm or arm64. */
+  public readonly architecture: string;
+  /** The archive's URL. */
+  public readonly downloadUrl: string;
+  /** The archive's file name. */
+  public readonly filename: string;
+  /** The archive's SHA-256 checksum (lowercase hex), or empty when GitHub lists none. */
+  public readonly sha256Checksum: string;
+  /** The runner version of the archive. */
+  public readonly version: string;
+  /** The bearer token some GitHub Enterprise Server versions require for the download (sensitive; usually empty). */
+  public readonly tempDownloadToken: string;
+  /** Whether a version was pinned (the install script then passes `--disableupdate`). */
+  public readonly pinned: boolean;
+  /** The scope the download was listed for. @internal */
+  public readonly _scope: ScopeRef;
+  /** The shared data source. */
+  public readonly dataSource: DataExternal;
+
+  constructor(scope: Construct, id: string, props: RunnerDownloadProps) {
+    super(scope, id);
+    this._scope = scopeFromProps(props, 'RunnerDownload');
+    const conn = resolveConnection(props);
+    this.os = normalizeOs(props.os);
+    this.architecture = normalizeArch(props.architecture);
+    if (props.version !== undefined && !Token.isUnresolved(props.version) && !VERSION.test(props.version)) {
+      throw new Error(`invalid runner version "${props.version}": use a release number such as 2.329.0`);
+    }
+    if (props.sha256Checksum !== undefined && !Token.isUnresolved(props.sha256Checksum) && !SHA256.test(props.sha256Checksum)) {
+      throw new Error('invalid sha256Checksum: use the 64 lowercase hexadecimal characters of the archive\'s SHA-256');
+    }
+    this.pinned = props.version !== undefined;
+    const platform = `${this.os}/${this.architecture}${props.version !== undefined ? `@${props.version}` : ''}`;
+    this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform);
+    const field = (f: string) => this.dataSource.result.lookup(downloadKey(platform, f));
+    this.downloadUrl = field(DownloadField.DOWNLOAD_URL);
+    this.filename = field(DownloadField.FILENAME);
+    this.sha256Checksum = props.sha256Checksum ?? field(DownloadField.SHA256_CHECKSUM);
+    this.version = field(DownloadField.VERSION);
+    this.tempDownloadToken = Fn.sensitive(field(DownloadField.TEMP_DOWNLOAD_TOKEN));
+  }
+}

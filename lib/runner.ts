@@ -1,0 +1,300 @@
+import { Construct } from 'constructs';
+import { JitField, ProvisionerCommand, TokenResult, jitKey } from './contract';
+import { DataResource, Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
+import { ConnectionProps, resolveConnection } from './connection';
+import { InstallScriptOptions, renderInstallScript } from './install-script';
+import { RunnerDownload } from './runner-download';
+import { RuntimeProgram } from './runtime-program';
+import { ScopeRef, enterpriseScope, orgScope, repoScope, scopeQuery } from './scope';
+import { SharedScope } from './shared-scope';
+import { validateLabels, validatePositive, validateRunnerName } from './validation';
+
+/** Props shared by the runner constructs of every scope. */
+export interface RunnerOptions extends ConnectionProps {
+  /** Runner name, unique in its scope. JIT runners get a generation suffix (see `runnerName`). */
+  readonly name: string;
+  /**
+   * Custom labels, 1 to 100.
+   * @default - none beyond GitHub's default labels (self-hosted, OS, architecture); ["self-hosted"] for a JIT runner
+   */
+  readonly labels?: string[];
+  /**
+   * Runner group name (organization and enterprise scope only).
+   * @default - the Default group
+   */
+  readonly runnerGroup?: string;
+  /**
+   * Register an ephemeral runner: it takes one job, then GitHub removes it.
+   * @default false (true for a JIT runner, which is always ephemeral)
+   */
+  readonly ephemeral?: boolean;
+  /**
+   * Register through a just-in-time configuration (`run.sh --jitconfig`) instead of a
+   * registration token: the runner record exists from apply on, and the VM needs no token.
+   * @default false
+   */
+  readonly jit?: boolean;
+  /**
+   * Delete the runner on GitHub when this construct is destroyed or replaced, with a credential
+   * read from the environment at destroy time. Turning it off never replaces the runner.
+   * @default true
+   */
+  readonly deregisterOnDestroy?: boolean;
+  /**
+   * Wait during apply until the runner is online on GitHub.
+   * @default false
+   */
+  readonly waitForOnline?: boolean;
+  /**
+   * How long `waitForOnline` waits, in seconds.
+   * @default 600
+   */
+  readonly onlineTimeout?: number;
+  /**
+   * How long a destroy waits for a busy runner to finish its job, in seconds, before it fails.
+   * @default 300
+   */
+  readonly busyTimeout?: number;
+  /**
+   * The runner's work folder (`--work`).
+   * @default "_work"
+   */
+  readonly workFolder?: string;
+  /**
+   * Register without GitHub's default labels (`--no-default-labels`). Registration tokens only.
+   * @default false
+   */
+  readonly noDefaultLabels?: boolean;
+}
+
+/**
+ * A self-hosted runner that a VM becomes. Synthesizes:
+ * - an identity `null_resource` whose triggers are what defines the runner (scope, name, labels,
+ *   group, mode), with a destroy-time provisioner that deletes exactly that runner on GitHub;
+ * - a `terraform_data` that captures the registration token or JIT configuration once, when the
+ *   runner is created, and ignores later reads: no perpetual diff for a VM that embeds it;
+ * - optionally a `null_resource` that waits until the runner is online.
+ * The token is minted by the scope's shared data source, whose read is deferred to the apply
+ * that creates a runner because its query references the identity ids.
+ */
+export abstract class RunnerBase extends Construct {
+  /** The runner's name on GitHub (with the generation suffix for a JIT runner). */
+  public readonly runnerName: string;
+  /** The registration token (sensitive); empty for a JIT runner. */
+  public readonly token: string;
+  /** The encoded JIT configuration for `run.sh --jitconfig` (sensitive); empty otherwise. */
+  public readonly jitConfig: string;
+  /** The URL `config.sh --url` takes. */
+  public readonly runnerUrl: string;
+  /** `config.sh` arguments other than `--token` (empty for a JIT runner, which runs `run.sh --jitconfig`). */
+  public readonly configArgs: string;
+  /** The identity resource: replaced exactly when the runner is. */
+  public readonly identity: NullResource;
+  /** The resource holding the token or JIT configuration, stable until the runner is replaced. */
+  public readonly credentials: DataResource;
+  private readonly target: ScopeRef;
+  private readonly jit: boolean;
+  private readonly labels?: string[];
+  private readonly runnerGroup?: string;
+  private readonly workFolder?: string;
+  private readonly ephemeral: boolean;
+  private readonly noDefaultLabels: boolean;
+
+  protected constructor(scope: Construct, id: string, target: ScopeRef, props: RunnerOptions) {
+    super(scope, id);
+    this.target = target;
+    const conn = resolveConnection(props);
+    this.jit = props.jit ?? false;
+    validateRunnerName(props.name, this.jit);
+    validateLabels(props.labels);
+    validatePositive(props.onlineTimeout, 'onlineTimeout');
+    validatePositive(props.busyTimeout, 'busyTimeout');
+    if (this.jit && props.ephemeral === false) throw new Error('jit runners are always ephemeral: remove ephemeral: false or jit: true');
+    if (this.jit && props.noDefaultLabels) throw new Error('noDefaultLabels applies to registration tokens only: a jit runner gets exactly its labels');
+    if (props.runnerGroup !== undefined && target.kind === 'repo') {
+      throw new Error('runner groups belong to organizations and enterprises: remove runnerGroup from a repository runner');
+    }
+    if (props.runnerGroup !== undefined && !Token.isUnresolved(props.runnerGroup) && !/^[^'"\n\r$%]{1,100}$/.test(props.runnerGroup)) {
+      throw new Error(`invalid runnerGroup "${props.runnerGroup}": use the group's name, 1 to 100 characters without quotes, $ or %`);
+    }
+    if (props.workFolder !== undefined && !Token.isUnresolved(props.workFolder) && !/^[A-Za-z0-9._/\\:-]{1,200}$/.test(props.workFolder)) {
+      throw new Error(`invalid workFolder "${props.workFolder}": use a path of letters, digits and . _ / \\ : -`);
+    }
+    this.labels = props.labels ?? (this.jit ? ['self-hosted'] : undefined);
+    this.runnerGroup = props.runnerGroup;
+    this.workFolder = props.workFolder;
+    this.ephemeral = this.jit || (props.ephemeral ?? false);
+    this.noDefaultLabels = props.noDefaultLabels ?? false;
+
+    const runtime = RuntimeProgram.of(this);
+    const shared = SharedScope.of(this, conn, target);
+    const credentialEnvIsToken = Token.isUnresolved(conn.credentialEnv);
+
+    // Only what defines the runner: a change here replaces it (and deregisters the old one).
+    const triggers: Record<string, string> = {
+      api_url: conn.apiUrl,
+      ...scopeQuery(target),
+      name: props.name,
+      labels: this.labels ? Fn.join(',', this.labels) : '',
+      runner_group: this.runnerGroup ?? '',
+      work_folder: this.workFolder ?? '',
+      mode: this.jit ? 'jit' : this.ephemeral ? 'ephemeral' : 'persistent',
+      no_default_labels: String(this.noDefaultLabels),
+    };
+    if (credentialEnvIsToken) triggers.credential_env = conn.credentialEnv;
+
+    const provisioners: LocalExecProvisioner[] = [];
+    if (props.deregisterOnDestroy ?? true) {
+      // Destroy provisioners may reference only self: everything comes from self.triggers, or is a literal.
+      const flags: Record<string, string> = {
+        'api-url': '${self.triggers.api_url}',
+        ...Object.fromEntries(Object.keys(scopeQuery(target)).map((k) => [k, `\${self.triggers.${k}}`])),
+        'name': '${self.triggers.name}',
+        'busy-timeout': String(props.busyTimeout ?? 300),
+        'credential-env': credentialEnvIsToken ? '${self.triggers.credential_env}' : conn.credentialEnv,
+      };
+      if (this.jit) flags.generation = '${self.id}';
+      const { command, environment } = runtime.command(ProvisionerCommand.DELETE_RUNNER, flags);
+      provisioners.push({ type: 'local-exec', when: 'destroy', command, environment });
+    }
+    this.identity = new NullResource(this, 'Identity', { triggers, provisioners });
+
+    let captured: Record<string, string>;
+    if (this.jit) {
+      const key = this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.');
+      const source = shared.jitConfig(key, {
+        name: props.name,
+        generation: this.identity.id,
+        labels: this.labels,
+        runner_group: this.runnerGroup ?? '',
+        work_folder: this.workFolder ?? '',
+      });
+      const field = (f: string) => source.result.lookup(jitKey(key, f));
+      captured = {
+        jit_config: Fn.sensitive(field(JitField.JIT_CONFIG)),
+        runner_id: field(JitField.RUNNER_ID),
+        runner_name: field(JitField.RUNNER_NAME),
+        token: '',
+        runner_url: '',
+      };
+    } else {
+      const source = shared.registrationToken(this.identity.id);
+      captured = {
+        token: Fn.sensitive(source.result.lookup(TokenResult.TOKEN)),
+        runner_url: source.result.lookup(TokenResult.RUNNER_URL),
+        jit_config: '',
+        runner_id: '',
+        runner_name: props.name,
+      };
+    }
+    this.credentials = new DataResource(this, 'Credentials', {
+      input: captured,
+      triggersReplace: [this.identity.id],
+      lifecycle: { ignoreChanges: ['input'] },
+    });
+    const out = (k: string) => Token.asString(this.credentials.output.lookup(k));
+    this.token = out('token');
+    this.jitConfig = out('jit_config');
+    this.runnerUrl = out('runner_url');
+    this.runnerName = this.jit ? out('runner_name') : props.name;
+    this.configArgs = this.jit ? '' : [
+      '--url', this.runnerUrl,
+      '--name', props.name,
+      ...(this.labels ? ['--labels', Fn.join(',', this.labels)] : []),
+      ...(this.runnerGroup ? ['--runnergroup', this.runnerGroup] : []),
+      ...(this.workFolder ? ['--work', this.workFolder] : []),
+      ...(this.ephemeral ? ['--ephemeral'] : []),
+      ...(this.noDefaultLabels ? ['--no-default-labels'] : []),
+      '--unattended', '--replace',
+    ].join(' ');
+
+    if (props.waitForOnline) {
+      const flags: Record<string, string> = {
+        'api-url': conn.apiUrl,
+        ...Object.fromEntries(Object.entries(scopeQuery(target))),
+        'name': props.name,
+        'timeout': String(props.onlineTimeout ?? 600),
+        'credential-env': conn.credentialEnv,
+      };
+      if (this.jit) flags.generation = this.identity.id;
+      const { command, environment } = runtime.command(ProvisionerCommand.WAIT_ONLINE, flags);
+      new NullResource(this, 'Online', {
+        triggers: { generation: this.identity.id },
+        dependsOn: [this.credentials],
+        provisioners: [{ type: 'local-exec', command, environment }],
+      });
+    }
+  }
+
+  /**
+   * The script a VM's user data runs to become this runner: downloads the archive, verifies its
+   * SHA-256 (stopping before extracting on a mismatch), extracts, configures and starts the
+   * runner. Bash for linux and osx, PowerShell for windows. The text embeds the token, so it is
+   * sensitive in Terraform's eyes.
+   */
+  public installScript(download: RunnerDownload, options?: InstallScriptOptions): string {
+    return renderInstallScript({
+      os: download.os,
+      downloadUrl: download.downloadUrl,
+      sha256Checksum: download.sha256Checksum,
+      tempDownloadToken: download.tempDownloadToken,
+      pinned: download.pinned,
+      runnerUrl: this.runnerUrl,
+      token: this.token,
+      jitConfig: this.jitConfig,
+      jit: this.jit,
+      name: this.runnerName,
+      labels: this.labels,
+      runnerGroup: this.runnerGroup,
+      workFolder: this.workFolder,
+      ephemeral: this.ephemeral,
+      noDefaultLabels: this.noDefaultLabels,
+    }, options);
+  }
+
+  /** The scope this runner belongs to. @internal */
+  public get _scope(): ScopeRef {
+    return this.target;
+  }
+}
+
+/** Props of {@link EnterpriseRunner}. */
+export interface EnterpriseRunnerProps extends RunnerOptions {
+  /** Enterprise slug. Needs a classic personal access token with `manage_runners:enterprise`. */
+  readonly enterprise: string;
+}
+
+/** A runner of an enterprise. */
+export class EnterpriseRunner extends RunnerBase {
+  constructor(scope: Construct, id: string, props: EnterpriseRunnerProps) {
+    super(scope, id, enterpriseScope(props.enterprise), props);
+  }
+}
+
+/** Props of {@link OrgRunner}. */
+export interface OrgRunnerProps extends RunnerOptions {
+  /** Organization name. */
+  readonly org: string;
+}
+
+/** A runner of an organization. */
+export class OrgRunner extends RunnerBase {
+  constructor(scope: Construct, id: string, props: OrgRunnerProps) {
+    super(scope, id, orgScope(props.org), props);
+  }
+}
+
+/** Props of {@link RepoRunner}. */
+export interface RepoRunnerProps extends RunnerOptions {
+  /** Repository owner (user or organization). */
+  readonly owner: string;
+  /** Repository name. */
+  readonly repository: string;
+}
+
+/** A runner of one repository. */
+export class RepoRunner extends RunnerBase {
+  constructor(scope: Construct, id: string, props: RepoRunnerProps) {
+    super(scope, id, repoScope(props.owner, props.repository), props);
+  }
+}
