@@ -1,8 +1,8 @@
 export * from './connection';
-export { InstallScriptOptions } from './install-script';
+export type { InstallScriptOptions } from './install-script';
 export * from './runner';
 export * from './runner-download';
 export * from './runner-token';
 export * from './runners';
-export { ScopeProps } from './scope';
+export type { ScopeProps } from './scope';
 export * as contract from './contract';

@@ -7,7 +7,7 @@ import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
 import { ScopeRef, enterpriseScope, orgScope, repoScope, scopeQuery } from './scope';
 import { SharedScope } from './shared-scope';
-import { validateLabels, validatePositive, validateRunnerName } from './validation';
+import { joinList, validateLabels, validatePositive, validateRunnerName } from './validation';
 
 /** Props shared by the runner constructs of every scope. */
 export interface RunnerOptions extends ConnectionProps {
@@ -135,7 +135,7 @@ export abstract class RunnerBase extends Construct {
       api_url: conn.apiUrl,
       ...scopeQuery(target),
       name: props.name,
-      labels: this.labels ? Fn.join(',', this.labels) : '',
+      labels: this.labels ? joinList(this.labels) : '',
       runner_group: this.runnerGroup ?? '',
       work_folder: this.workFolder ?? '',
       mode: this.jit ? 'jit' : this.ephemeral ? 'ephemeral' : 'persistent',
@@ -151,13 +151,13 @@ export abstract class RunnerBase extends Construct {
         ...Object.fromEntries(Object.keys(scopeQuery(target)).map((k) => [k, `\${self.triggers.${k}}`])),
         'name': '${self.triggers.name}',
         'busy-timeout': String(props.busyTimeout ?? 300),
-        'credential-env': credentialEnvIsToken ? '${self.triggers.credential_env}' : conn.credentialEnv,
       };
+      if (conn.credentialEnv !== '') flags['credential-env'] = credentialEnvIsToken ? '${self.triggers.credential_env}' : conn.credentialEnv;
       if (this.jit) flags.generation = '${self.id}';
       const { command, environment } = runtime.command(ProvisionerCommand.DELETE_RUNNER, flags);
       provisioners.push({ type: 'local-exec', when: 'destroy', command, environment });
     }
-    this.identity = new NullResource(this, 'Identity', { triggers, provisioners });
+    this.identity = new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
 
     let captured: Record<string, string>;
     if (this.jit) {
@@ -189,7 +189,7 @@ export abstract class RunnerBase extends Construct {
     }
     this.credentials = new DataResource(this, 'Credentials', {
       input: captured,
-      triggersReplace: [this.identity.id],
+      triggersReplace: { identity: this.identity.id },
       lifecycle: { ignoreChanges: ['input'] },
     });
     const out = (k: string) => Token.asString(this.credentials.output.lookup(k));
@@ -200,7 +200,7 @@ export abstract class RunnerBase extends Construct {
     this.configArgs = this.jit ? '' : [
       '--url', this.runnerUrl,
       '--name', props.name,
-      ...(this.labels ? ['--labels', Fn.join(',', this.labels)] : []),
+      ...(this.labels ? ['--labels', joinList(this.labels)] : []),
       ...(this.runnerGroup ? ['--runnergroup', this.runnerGroup] : []),
       ...(this.workFolder ? ['--work', this.workFolder] : []),
       ...(this.ephemeral ? ['--ephemeral'] : []),
@@ -214,8 +214,8 @@ export abstract class RunnerBase extends Construct {
         ...Object.fromEntries(Object.entries(scopeQuery(target))),
         'name': props.name,
         'timeout': String(props.onlineTimeout ?? 600),
-        'credential-env': conn.credentialEnv,
       };
+      if (conn.credentialEnv !== '') flags['credential-env'] = conn.credentialEnv;
       if (this.jit) flags.generation = this.identity.id;
       const { command, environment } = runtime.command(ProvisionerCommand.WAIT_ONLINE, flags);
       new NullResource(this, 'Online', {

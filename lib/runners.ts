@@ -4,7 +4,7 @@ import { DataExternal, Fn, Token } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
 import { RuntimeProgram } from './runtime-program';
 import { ScopeProps, scopeFromProps } from './scope';
-import { validateLabels, validateRunnerName } from './validation';
+import { joinList, validateLabels, validateRunnerName } from './validation';
 
 /** Props of {@link Runners}. */
 export interface RunnersProps extends ScopeProps, ConnectionProps {
@@ -41,7 +41,7 @@ export class Runners extends Construct {
     validateLabels(props.labels, 'labels filter');
     const query: Record<string, string> = { [QueryKey.OPERATION]: DataOperation.RUNNERS };
     if (props.name !== undefined) query[QueryKey.NAME] = props.name;
-    if (props.labels !== undefined) query[QueryKey.LABELS] = Fn.join(',', props.labels);
+    if (props.labels !== undefined) query[QueryKey.LABELS] = joinList(props.labels);
     this.dataSource = RuntimeProgram.of(this).dataSource(this, 'Runners', conn, target, query);
     const result = this.dataSource.result;
     this.count = Token.asNumber(Fn.tonumber(result.lookup(RunnersResult.COUNT)));

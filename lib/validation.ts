@@ -1,4 +1,4 @@
-import { Token } from './cdktf';
+import { Fn, Token } from './cdktf';
 
 /**
  * Synth-time checks. Each throws one lowercase line saying what is wrong and what to do.
@@ -99,4 +99,9 @@ export function validatePositive(value: number | undefined, what: string): void 
   if (!Number.isInteger(value) || value <= 0) {
     throw new Error(`${what} must be a positive whole number of seconds, got ${value}`);
   }
+}
+
+/** Comma-joined list: plain text when every element is literal, a Terraform join() otherwise. */
+export function joinList(values: string[]): string {
+  return Token.isUnresolved(values) || values.some((v) => Token.isUnresolved(v)) ? Fn.join(',', values) : values.join(',');
 }

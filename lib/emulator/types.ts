@@ -1,0 +1,162 @@
+/**
+ * The public types of the offline GitHub runner API emulator. `index.ts` re-exports them; the
+ * names are a contract for every test, example and demo of the library.
+ */
+
+export interface SeedToken {
+  readonly token: string;
+  readonly kind: 'classic' | 'fine-grained';
+  /** Classic PAT scopes, e.g. `repo`, `admin:org`, `manage_runners:enterprise`. */
+  readonly scopes?: string[];
+  /** Fine-grained PAT permissions, e.g. `{ administration: 'write' }`. */
+  readonly permissions?: Record<string, 'read' | 'write'>;
+}
+
+export interface SeedApp {
+  readonly appId: string;
+  readonly installationId: string;
+  /** PEM (SPKI or PKCS#1) public key that verifies the app's RS256 JWTs. */
+  readonly publicKeyPem: string;
+  /** Permissions granted to the installation; installation tokens carry them. */
+  readonly permissions: Record<string, 'read' | 'write'>;
+}
+
+export interface EmulatorSeed {
+  enterprises?: string[];
+  orgs?: string[];
+  /** `owner/name`. */
+  repos?: string[];
+  tokens?: SeedToken[];
+  apps?: SeedApp[];
+  /** Current runner version offered by `/downloads` (default `2.329.0`). */
+  runnerVersion?: string;
+  /** Offered platforms as `os/arch` (default: linux x64/arm/arm64, osx x64/arm64, win x64/arm64). */
+  platforms?: string[];
+  /** Extra runner groups; `scope` is a scope ref (`org:NAME` or `enterprise:SLUG`). */
+  runnerGroups?: { scope: string; name: string; id?: number }[];
+  /** GHES behaviour: downloads carry `temp_download_token`, and archives demand it as a Bearer. */
+  tempDownloadTokens?: boolean;
+  /** Primary rate limit per credential and hour (default 5000; 0 disables the limit). */
+  rateLimit?: number;
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  seed?: EmulatorSeed;
+  /** Added before every API, download and runner-stub answer. */
+  latencyMs?: number;
+}
+
+export interface Fault {
+  /** Matches any method when absent. */
+  method?: string;
+  /** Regular expression source matched against the request path (query excluded). */
+  path?: string;
+  /** Answer with this status (default 500 when `body` is set without a status). */
+  status?: number;
+  /** Raw answer body (may be malformed JSON on purpose). */
+  body?: string;
+  /** Extra answer headers; with neither status nor body they decorate the normal answer. */
+  headers?: Record<string, string>;
+  /** How many requests the fault applies to: default 1, 0 = forever. */
+  times?: number;
+  delayMs?: number;
+  /** Destroy the connection instead of answering. */
+  reset?: boolean;
+  /** Sets `x-ratelimit-reset` to the emulator clock plus this many seconds at answer time. */
+  rateLimitResetInSeconds?: number;
+}
+
+export type CredentialKind = 'classic' | 'fine-grained' | 'app' | 'jwt' | 'none' | 'unknown' | 'runner';
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path as requested, without the query string. */
+  path: string;
+  /** Query string without `?`; values of token-like parameters are redacted. */
+  query: string;
+  /** 0 when the connection was reset by a fault. */
+  status: number;
+  /** `runner` marks the runner stubs' own calls (registration/remove token or runner secret). */
+  credential: CredentialKind;
+  /** Emulator clock, epoch ms. */
+  at: number;
+}
+
+export interface RunnerLabel {
+  id: number;
+  name: string;
+  type: 'read-only' | 'custom';
+}
+
+export interface EmulatedRunner {
+  id: number;
+  name: string;
+  /** GitHub's runner `os`: `linux`, `macos`, `windows`, or `unknown` for a JIT runner never started. */
+  os: string;
+  status: 'online' | 'offline';
+  busy: boolean;
+  labels: RunnerLabel[];
+  /** Scope ref: `enterprise:SLUG`, `org:NAME` or `repo:OWNER/NAME`. */
+  scope: string;
+  ephemeral: boolean;
+  jit: boolean;
+  runnerGroupId: number;
+  /** Runner software version, set once the runner connected (`run.sh`). */
+  version: string | null;
+}
+
+export interface CreateRunnerRequest {
+  name: string;
+  /** Custom labels; the default read-only labels (self-hosted, OS, arch) are always added. */
+  labels?: string[];
+  status?: 'online' | 'offline';
+  busy?: boolean;
+  /** `linux` (default), `macos`/`osx`, `windows`/`win`. */
+  os?: string;
+  /** `x64` (default), `arm`, `arm64`. */
+  arch?: string;
+  ephemeral?: boolean;
+  runnerGroupId?: number;
+}
+
+export type IssuedTokenKind = 'registration' | 'remove' | 'jit' | 'installation';
+
+export interface IssuedToken {
+  kind: IssuedTokenKind;
+  /** Scope ref, or `app:INSTALLATION_ID` for installation tokens. */
+  scope: string;
+  /** Emulator clock, epoch ms. */
+  at: number;
+}
+
+export interface EmulatorClock {
+  /** Emulator time, epoch ms (wall clock plus every advance). */
+  now(): number;
+  advance(seconds: number): void;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT`; the same API also answers under `/api/v3`. */
+  readonly url: string;
+  close(): Promise<void>;
+  readonly clock: EmulatorClock;
+  readonly requests: RequestLogEntry[];
+  clearRequests(): void;
+  addFault(f: Fault): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  addToken(t: SeedToken): void;
+  /** Adds an enterprise, org or repo after start (`org:NAME`, ...). */
+  addScope(scope: string): void;
+  runners(scope: string): EmulatedRunner[];
+  /** Fast, for seeding thousands of runners; throws on a duplicate name or unknown scope. */
+  createRunner(scope: string, r: CreateRunnerRequest): EmulatedRunner;
+  setRunnerState(id: number, s: { status?: 'online' | 'offline'; busy?: boolean }): void;
+  tamperDownloads(on: boolean): void;
+  /** Every minted registration/remove/JIT/installation token, without its value. */
+  readonly tokensIssued: IssuedToken[];
+}

@@ -1,0 +1,126 @@
+import { TerraformOutput } from 'cdktf';
+import { EnterpriseRunner, OrgRunner, RepoRunner } from '../../lib';
+import { count, find, synthJson } from './synth';
+
+const SCOPES = [
+  ['enterprise', (s: any, id: string, p: any) => new EnterpriseRunner(s, id, { enterprise: 'octo-enterprise', ...p }), { enterprise: 'octo-enterprise' }],
+  ['org', (s: any, id: string, p: any) => new OrgRunner(s, id, { org: 'octo-org', ...p }), { org: 'octo-org' }],
+  ['repo', (s: any, id: string, p: any) => new RepoRunner(s, id, { owner: 'octo-org', repository: 'octo-repo', ...p }), { owner: 'octo-org', repository: 'octo-repo' }],
+] as const;
+
+describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
+  test('identity triggers hold what defines the runner, and the destroy provisioner reads only self', () => {
+    const json = synthJson((s) => make(s, 'R', { name: 'vm-1', labels: ['gpu', 'linux'] }));
+    const identity = find(json, 'resource', 'null_resource', 'R/Identity');
+    expect(identity.triggers).toEqual({
+      api_url: 'https://api.github.com', ...scopeKeys, name: 'vm-1', labels: 'gpu,linux',
+      runner_group: '', work_folder: '', mode: 'persistent', no_default_labels: 'false',
+    });
+    const [prov] = identity.provisioner;
+    expect(prov['local-exec'].when).toBe('destroy');
+    expect(prov['local-exec'].command).toMatch(/^node 'assets\/.+\/runtime\.js' delete-runner /);
+    for (const value of Object.values<string>(prov['local-exec'].environment)) {
+      // Terraform allows only self, count.index and each.key in destroy provisioners.
+      for (const ref of value.match(/\$\{[^}]*\}/g) ?? []) expect(ref).toMatch(/^\$\{self\./);
+    }
+    expect(prov['local-exec'].environment.CGR_NAME).toBe('${self.triggers.name}');
+    expect(prov['local-exec'].environment.CGR_BUSY_TIMEOUT).toBe('300');
+  });
+
+  test('registration token: shared data source deferred by the identity ids, captured once', () => {
+    const json = synthJson((s) => {
+      make(s, 'A', { name: 'vm-a' });
+      make(s, 'B', { name: 'vm-b' });
+    });
+    const sources = Object.entries<any>(json.data.external).filter(([, d]) => d.query.operation === 'registration-token');
+    expect(sources).toHaveLength(1);
+    const [[sourceKey, source]] = sources;
+    expect(source.query).toMatchObject(scopeKeys);
+    expect(source.query.generations).toMatch(/^\$\{join\(",", \[null_resource\.A_Identity_\w+\.id, null_resource\.B_Identity_\w+\.id\]\)\}$/);
+    const creds = find(json, 'resource', 'terraform_data', 'A/Credentials');
+    expect(creds.lifecycle).toEqual({ ignore_changes: ['input'] });
+    expect(creds.triggers_replace).toEqual({ identity: expect.stringMatching(/^\$\{null_resource\.A_Identity_\w+\.id\}$/) });
+    expect(creds.input.token).toBe(`\${sensitive(data.external.${sourceKey}.result["token"])}`);
+    expect(creds.input.runner_name).toBe('vm-a');
+  });
+
+  test('jit: one shared data source with an entry per runner, generation from the identity', () => {
+    const json = synthJson((s) => {
+      make(s, 'A', { name: 'vm-a', jit: true, labels: ['x64'] });
+      make(s, 'B', { name: 'vm-b', jit: true });
+    });
+    const sources = Object.values<any>(json.data.external).filter((d) => d.query.operation === 'jit-configs');
+    expect(sources).toHaveLength(1);
+    const entries = Object.keys(sources[0].query).filter((k) => k.startsWith('runner:'));
+    expect(entries).toEqual(['runner:test.A', 'runner:test.B']);
+    expect(sources[0].query['runner:test.A']).toMatch(/jsonencode\(\{"name" = "vm-a", "generation" = null_resource\.A_Identity_\w+\.id, "labels" = \["x64"\]/);
+    expect(sources[0].query['runner:test.B']).toMatch(/"labels" = \["self-hosted"\]/);
+    const creds = find(json, 'resource', 'terraform_data', 'A/Credentials');
+    expect(creds.input.jit_config).toMatch(/^\$\{sensitive\(data\.external\.\S+\.result\["test\.A:jit_config"\]\)\}$/);
+    const identity = find(json, 'resource', 'null_resource', 'A/Identity');
+    expect(identity.triggers.mode).toBe('jit');
+    expect(identity.provisioner[0]['local-exec'].environment.CGR_GENERATION).toBe('${self.id}');
+  });
+
+  test('deregisterOnDestroy: false leaves no provisioner and does not change the triggers', () => {
+    const on = synthJson((s) => make(s, 'R', { name: 'vm-1' }));
+    const off = synthJson((s) => make(s, 'R', { name: 'vm-1', deregisterOnDestroy: false }));
+    expect(find(off, 'resource', 'null_resource', 'R/Identity').provisioner).toBeUndefined();
+    expect(find(off, 'resource', 'null_resource', 'R/Identity').triggers).toEqual(find(on, 'resource', 'null_resource', 'R/Identity').triggers);
+  });
+
+  test('waitForOnline adds a waiting resource after the credentials', () => {
+    const json = synthJson((s) => make(s, 'R', { name: 'vm-1', waitForOnline: true, onlineTimeout: 120 }));
+    const online = find(json, 'resource', 'null_resource', 'R/Online');
+    expect(online.provisioner[0]['local-exec'].command).toMatch(/wait-online .*--timeout "\$CGR_TIMEOUT"/);
+    expect(online.provisioner[0]['local-exec'].environment.CGR_TIMEOUT).toBe('120');
+    expect(online.depends_on).toEqual([expect.stringMatching(/^terraform_data\.R_Credentials_\w+$/)]);
+  });
+
+  test('config.sh arguments and sensitive attributes', () => {
+    const json = synthJson((s) => {
+      const r = make(s, 'R', { name: 'vm-1', labels: ['gpu'], ephemeral: true, workFolder: 'w' });
+      new TerraformOutput(s, 'args', { value: r.configArgs });
+      new TerraformOutput(s, 'token', { value: r.token, sensitive: true });
+    });
+    expect(json.output.args.value).toMatch(/^--url \$\{terraform_data\.R_Credentials_\w+\.output\["runner_url"\]\} --name vm-1 --labels gpu --work w --ephemeral --unattended --replace$/);
+    expect(json.output.token.value).toMatch(/output\["token"\]/);
+  });
+});
+
+describe('runner validation', () => {
+  const org = (p: any) => () => synthJson((s) => new OrgRunner(s, 'R', { org: 'octo-org', name: 'vm-1', ...p }));
+  test.each([
+    [{ name: 'has space' }, /invalid runner name "has space"/],
+    [{ name: 'x'.repeat(65) }, /invalid runner name/],
+    [{ name: 'x'.repeat(56), jit: true }, /too long for a jit runner/],
+    [{ labels: [] }, /labels must hold 1 to 100 labels, got 0/],
+    [{ labels: Array.from({ length: 101 }, (_, i) => `l${i}`) }, /1 to 100 labels, got 101/],
+    [{ labels: ['ok', 'bad,comma'] }, /invalid label "bad,comma"/],
+    [{ labels: ['GPU', 'gpu'] }, /duplicate label "gpu"/],
+    [{ jit: true, ephemeral: false }, /jit runners are always ephemeral/],
+    [{ jit: true, noDefaultLabels: true }, /noDefaultLabels applies to registration tokens only/],
+    [{ busyTimeout: 0 }, /busyTimeout must be a positive whole number/],
+    [{ onlineTimeout: 1.5 }, /onlineTimeout must be a positive whole number/],
+    [{ runnerGroup: "it's" }, /invalid runnerGroup/],
+    [{ credentialEnv: 'github_pat_' + 'A'.repeat(40) }, /credentialEnv looks like a credential/],
+  ])('rejects %p', (props, message) => {
+    expect(org(props)).toThrow(message);
+  });
+
+  test('runner groups only at organization and enterprise scope', () => {
+    expect(() => synthJson((s) => new RepoRunner(s, 'R', { owner: 'o', repository: 'r', name: 'n', runnerGroup: 'g' }))).toThrow(/runner groups belong to organizations and enterprises/);
+    const json = synthJson((s) => new OrgRunner(s, 'R', { org: 'o', name: 'n', runnerGroup: 'Linux fleet' }));
+    expect(find(json, 'resource', 'null_resource', 'R/Identity').triggers.runner_group).toBe('Linux fleet');
+  });
+
+  test('runners of different scopes and connections do not share data sources', () => {
+    const json = synthJson((s) => {
+      new OrgRunner(s, 'A', { org: 'org-a', name: 'n' });
+      new OrgRunner(s, 'B', { org: 'org-b', name: 'n' });
+      new OrgRunner(s, 'C', { org: 'org-a', name: 'm', apiUrl: 'https://ghes.example.com/api/v3' });
+      new OrgRunner(s, 'D', { org: 'org-a', name: 'k' });
+    });
+    expect(count(json, 'data', 'external')).toBe(3);
+  });
+});
