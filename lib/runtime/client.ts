@@ -128,7 +128,9 @@ export async function connect(o: ConnectOptions): Promise<Api> {
     try {
       res = await octokit.request(route, { ...params, ...extra, headers: { 'x-github-api-version': '2022-11-28' } });
     } catch (err) {
-      throw new UserError(explainRequestError(err, context(subject)));
+      if (err instanceof UserError) throw err;
+      const status = (err as { response?: unknown; status?: number }).response ? (err as { status?: number }).status : undefined;
+      throw new UserError(explainRequestError(err, context(subject)), status);
     }
     if (res.status === 204) return undefined as T;
     let data = res.data;

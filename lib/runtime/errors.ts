@@ -5,7 +5,8 @@ import type { Settings } from './settings';
 /** A failure with a message a person can act on: printed as one line, exit 1. */
 export class UserError extends Error {
   readonly exitCode: number = 1;
-  constructor(message: string) {
+  /** The HTTP status behind it, when it explains a GitHub answer. */
+  constructor(message: string, readonly status?: number) {
     super(message);
     this.name = 'UserError';
   }

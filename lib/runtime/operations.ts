@@ -108,6 +108,7 @@ export async function deleteRunner(api: Api, id: number): Promise<void> {
 export async function listDownloads(api: Api): Promise<Download[]> {
   const data = await api.call<Download[]>(route(api.scope, 'listDownloads'));
   if (!Array.isArray(data)) throw new UserError(`GitHub answered the downloads request of ${scopeLabel(api.scope)} without a list: check api_url`);
+  for (const d of data) redactor.add(d?.temp_download_token);
   return data;
 }
 
@@ -169,7 +170,6 @@ export function listRunnerGroups(api: Api): Promise<RunnerGroup[]> {
 export async function resolveRunnerGroup(api: Api, name: string | undefined, cache?: Map<string, RunnerGroup[]>): Promise<number> {
   const wanted = (name ?? '').trim();
   if (wanted === '') return DEFAULT_RUNNER_GROUP_ID;
-  if (/^\d+$/.test(wanted) && !hasRunnerGroups(api.scope)) return Number(wanted);
   if (!hasRunnerGroups(api.scope)) {
     throw new UserError(`runner group "${wanted}" given for ${scopeLabel(api.scope)}: runner groups exist at organization and enterprise scope only; leave it empty`);
   }

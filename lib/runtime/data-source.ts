@@ -1,0 +1,181 @@
+import {
+  CONTRACT_VERSION, DataOperation, generationName, JitField, jitKey, JitRunnerSpec, QueryKey, RunnersResult, TokenResult,
+} from '../contract';
+import { listValue } from './args';
+import { Api, connect } from './client';
+import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
+import { downloadsResult, parsePlatforms } from './downloads';
+import { UserError } from './errors';
+import {
+  createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, generateJitConfig, listDownloads, listRunners,
+  resolveRunnerGroup, RunnerGroup, runnerSummary,
+} from './operations';
+import { runnerUrl, scopeFrom, scopeLabel } from './scope';
+
+/**
+ * The `external` data-source protocol: one JSON object of strings on stdin, one on stdout.
+ * Terraform shows stderr only on failure, and exit code 1 makes it fail the plan.
+ */
+export async function runDataSource(stdin: NodeJS.ReadableStream, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const query = parseQuery(await readAll(stdin));
+  return answerQuery(query, env);
+}
+
+export type Query = Record<string, string>;
+
+const OPERATIONS: string[] = Object.values(DataOperation);
+
+export function parseQuery(text: string): Query {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UserError('the data-source query on stdin is not JSON: this program is run by Terraform\'s external data source, which writes a JSON object of strings');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UserError('the data-source query on stdin must be a JSON object of strings');
+  }
+  const query: Query = {};
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof v !== 'string') throw new UserError(`query key "${k}" must be a string, got ${v === null ? 'null' : typeof v}`);
+    if (looksLikeToken(v)) throw new UserError(`query key "${k}" holds what looks like a GitHub token: ${TOKEN_IN_INPUT_HINT}`);
+    query[k] = v;
+  }
+  return query;
+}
+
+export async function answerQuery(query: Query, env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  const operation = (query[QueryKey.OPERATION] ?? '').trim();
+  if (operation === '') throw new UserError(`query has no "${QueryKey.OPERATION}": expected one of ${OPERATIONS.join(', ')}`);
+  if (!OPERATIONS.includes(operation)) throw new UserError(`unknown operation "${operation}": expected one of ${OPERATIONS.join(', ')}`);
+  checkContractVersion(query[QueryKey.CONTRACT_VERSION]);
+  const scope = scopeFrom({
+    enterprise: query[QueryKey.ENTERPRISE],
+    org: query[QueryKey.ORG],
+    owner: query[QueryKey.OWNER],
+    repository: query[QueryKey.REPOSITORY],
+  }, 'query');
+  const api = await connect({ scope, apiUrl: query[QueryKey.API_URL], credentialEnv: query[QueryKey.CREDENTIAL_ENV], env });
+  switch (operation) {
+    case DataOperation.REGISTRATION_TOKEN:
+    case DataOperation.REMOVE_TOKEN: {
+      const t = operation === DataOperation.REGISTRATION_TOKEN ? await createRegistrationToken(api) : await createRemoveToken(api);
+      return { [TokenResult.TOKEN]: t.token, [TokenResult.EXPIRES_AT]: String(t.expires_at ?? ''), [TokenResult.RUNNER_URL]: runnerUrl(scope, api.connection) };
+    }
+    case DataOperation.DOWNLOADS: {
+      const requested = parsePlatforms(query[QueryKey.PLATFORMS] ?? '');
+      return downloadsResult(await listDownloads(api), requested, scopeLabel(scope));
+    }
+    case DataOperation.RUNNERS:
+      return runnersResult(api, query);
+    default:
+      return jitConfigs(api, query);
+  }
+}
+
+function checkContractVersion(v: string | undefined): void {
+  const text = (v ?? '').trim();
+  if (text === '') return;
+  if (!/^\d+$/.test(text)) throw new UserError(`contract_version "${text}" is not a number`);
+  if (Number(text) > Number(CONTRACT_VERSION)) {
+    throw new UserError(
+      `the query uses contract version ${text} but this runtime.js speaks version ${CONTRACT_VERSION}: ` +
+      'the runtime in cdktf.out is older than the constructs that wrote the query; run cdktf synth again with the same cdktf-github-runners version',
+    );
+  }
+}
+
+async function runnersResult(api: Api, query: Query): Promise<Record<string, string>> {
+  const name = (query[QueryKey.NAME] ?? '').trim();
+  const labels = listValue(query[QueryKey.LABELS]);
+  let runners = await listRunners(api, { name: name === '' ? undefined : name });
+  if (name !== '') runners = runners.filter((r) => r.name === name);
+  if (labels.length > 0) {
+    const want = labels.map((l) => l.toLowerCase());
+    runners = runners.filter((r) => {
+      const have = new Set((r.labels ?? []).map((l) => l.name.toLowerCase()));
+      return want.every((l) => have.has(l));
+    });
+  }
+  runners.sort((a, b) => a.id - b.id);
+  return {
+    [RunnersResult.COUNT]: String(runners.length),
+    [RunnersResult.IDS]: runners.map((r) => r.id).join(','),
+    [RunnersResult.NAMES]: runners.map((r) => r.name).join(','),
+    [RunnersResult.RUNNERS_JSON]: JSON.stringify(runners.map(runnerSummary)),
+  };
+}
+
+function parseSpec(key: string, text: string): JitRunnerSpec {
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch {
+    throw new UserError(`query entry "${QueryKey.RUNNER_PREFIX}${key}" is not JSON`);
+  }
+  const s = spec as Partial<JitRunnerSpec>;
+  const where = `query entry "${QueryKey.RUNNER_PREFIX}${key}"`;
+  if (!s || typeof s !== 'object') throw new UserError(`${where} must be a JSON object`);
+  if (typeof s.name !== 'string' || s.name.trim() === '') throw new UserError(`${where} has no runner name`);
+  if (typeof s.generation !== 'string' || s.generation === '') throw new UserError(`${where} has no generation`);
+  if (!Array.isArray(s.labels) || s.labels.length === 0 || s.labels.length > 100 || !s.labels.every((l) => typeof l === 'string' && l !== '')) {
+    throw new UserError(`${where}: labels must be 1 to 100 non-empty strings (GitHub requires at least one for a JIT runner)`);
+  }
+  if (s.runner_group !== undefined && typeof s.runner_group !== 'string') throw new UserError(`${where}: runner_group must be a string`);
+  if (s.work_folder !== undefined && typeof s.work_folder !== 'string') throw new UserError(`${where}: work_folder must be a string`);
+  return s as JitRunnerSpec;
+}
+
+/**
+ * Mints a JIT configuration for each runner that does not exist yet. The scope's runners are
+ * listed once; a runner that already exists (a re-plan, or the config was already used) gets
+ * status `existing` and no config, so re-reading never mints twice.
+ */
+async function jitConfigs(api: Api, query: Query): Promise<Record<string, string>> {
+  const specs: [string, JitRunnerSpec][] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (k.startsWith(QueryKey.RUNNER_PREFIX)) {
+      const key = k.slice(QueryKey.RUNNER_PREFIX.length);
+      if (key === '') throw new UserError(`query entry "${k}" has an empty key`);
+      specs.push([key, parseSpec(key, v)]);
+    }
+  }
+  specs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const result: Record<string, string> = {};
+  if (specs.length === 0) return result;
+  const existing = new Map((await listRunners(api)).map((r) => [r.name, r]));
+  const groups = new Map<string, RunnerGroup[]>();
+  const seen = new Set<string>();
+  for (const [key, spec] of specs) {
+    const name = generationName(spec.name, spec.generation);
+    if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
+    seen.add(name);
+    const found = existing.get(name);
+    if (found) {
+      put(result, key, '', found.id, name, 'existing');
+      continue;
+    }
+    const groupId = api.scope.kind === 'repo' && (spec.runner_group ?? '') === ''
+      ? DEFAULT_RUNNER_GROUP_ID
+      : await resolveRunnerGroup(api, spec.runner_group, groups);
+    const jit = await generateJitConfig(api, { name, runner_group_id: groupId, labels: spec.labels, work_folder: spec.work_folder });
+    put(result, key, jit.encoded_jit_config, jit.runner.id, name, 'minted');
+  }
+  return result;
+}
+
+function put(result: Record<string, string>, key: string, config: string, id: number, name: string, status: string): void {
+  result[jitKey(key, JitField.JIT_CONFIG)] = config;
+  result[jitKey(key, JitField.RUNNER_ID)] = String(id);
+  result[jitKey(key, JitField.RUNNER_NAME)] = name;
+  result[jitKey(key, JitField.STATUS)] = status;
+}
+
+function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', reject);
+  });
+}

@@ -1,0 +1,117 @@
+import { DownloadField, downloadKey, LATEST_VERSION_KEY, RUNNER_ARCH, RUNNER_OS } from '../contract';
+import { UserError } from './errors';
+import { Download } from './operations';
+
+/** Names people use for GitHub's os and architecture names. */
+const OS_ALIASES: Record<string, string> = {
+  linux: 'linux', osx: 'osx', macos: 'osx', darwin: 'osx', mac: 'osx', win: 'win', windows: 'win',
+};
+const ARCH_ALIASES: Record<string, string> = {
+  x64: 'x64', amd64: 'x64', x86_64: 'x64', arm: 'arm', armv7: 'arm', arm64: 'arm64', aarch64: 'arm64',
+};
+
+export interface PlatformRequest {
+  /** As written in the query, used for the result keys. */
+  readonly text: string;
+  /** GitHub's names: `linux/x64`. */
+  readonly platform: string;
+  readonly os: string;
+  readonly arch: string;
+  readonly version?: string;
+}
+
+const VERSION = /^\d+\.\d+\.\d+$/;
+
+export function normalizeOs(v: string): string {
+  const os = OS_ALIASES[v.trim().toLowerCase()];
+  if (!os) throw new UserError(`unknown runner os "${v}": use ${RUNNER_OS.join(', ')} (aliases: macos, darwin, windows)`);
+  return os;
+}
+
+export function normalizeArch(v: string): string {
+  const arch = ARCH_ALIASES[v.trim().toLowerCase()];
+  if (!arch) throw new UserError(`unknown runner architecture "${v}": use ${RUNNER_ARCH.join(', ')} (aliases: amd64, x86_64, aarch64)`);
+  return arch;
+}
+
+/** `linux/x64`, `macos/arm64@2.321.0`, comma-separated. */
+export function parsePlatforms(value: string): PlatformRequest[] {
+  const out: PlatformRequest[] = [];
+  for (const raw of value.split(',')) {
+    const text = raw.trim();
+    if (text === '') continue;
+    const m = /^([^/@\s]+)\/([^/@\s]+)(?:@(.+))?$/.exec(text);
+    if (!m) throw new UserError(`platform "${text}" is not os/arch or os/arch@version (for example linux/x64 or linux/arm64@2.329.0)`);
+    const os = normalizeOs(m[1]);
+    const arch = normalizeArch(m[2]);
+    const version = m[3]?.trim().replace(/^v/, '');
+    if (version !== undefined && !VERSION.test(version)) {
+      throw new UserError(`platform "${text}": version "${m[3]}" is not a runner version like 2.329.0`);
+    }
+    out.push({ text, platform: `${os}/${arch}`, os, arch, version });
+  }
+  return out;
+}
+
+/** The runner version in a download filename: `actions-runner-linux-x64-2.329.0.tar.gz` -> `2.329.0`. */
+export function versionOf(filename: string): string | undefined {
+  return /-(\d+\.\d+\.\d+)\.(?:tar\.gz|zip)$/.exec(filename)?.[1];
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+/**
+ * The downloads result: per requested platform (all offered ones when none are requested) the
+ * fields of {@link DownloadField}, plus `latest_version`. A pinned version other than the API's
+ * is derived by replacing the version in the URL and filename; its checksum is unknown (empty).
+ */
+export function downloadsResult(downloads: Download[], requested: PlatformRequest[], where: string): Record<string, string> {
+  const offered = new Map<string, Download>();
+  for (const d of downloads) {
+    if (typeof d?.os === 'string' && typeof d?.architecture === 'string') offered.set(`${d.os}/${d.architecture}`, d);
+  }
+  const versions = downloads.map((d) => versionOf(d.filename ?? '')).filter((v): v is string => v !== undefined);
+  const latest = versions.sort(compareVersions).pop() ?? '';
+  const result: Record<string, string> = { [LATEST_VERSION_KEY]: latest };
+  const wanted = requested.length > 0
+    ? requested
+    : [...offered.keys()].sort().map((p) => ({ text: p, platform: p, os: p.split('/')[0], arch: p.split('/')[1] } as PlatformRequest));
+  for (const req of wanted) {
+    const d = offered.get(req.platform);
+    if (!d) {
+      const list = [...offered.keys()].sort().join(', ');
+      throw new UserError(`platform ${req.platform} is not offered by GitHub for ${where}; offered: ${list === '' ? 'none' : list}`);
+    }
+    const apiVersion = versionOf(d.filename) ?? '';
+    let fields: Record<string, string>;
+    if (req.version !== undefined && req.version !== apiVersion) {
+      if (apiVersion === '') throw new UserError(`cannot pin ${req.text}: GitHub's filename "${d.filename}" carries no version to replace`);
+      fields = {
+        [DownloadField.DOWNLOAD_URL]: d.download_url.split(apiVersion).join(req.version),
+        [DownloadField.FILENAME]: d.filename.split(apiVersion).join(req.version),
+        [DownloadField.SHA256_CHECKSUM]: '',
+        [DownloadField.TEMP_DOWNLOAD_TOKEN]: '',
+        [DownloadField.VERSION]: req.version,
+      };
+    } else {
+      fields = {
+        [DownloadField.DOWNLOAD_URL]: d.download_url,
+        [DownloadField.FILENAME]: d.filename,
+        [DownloadField.SHA256_CHECKSUM]: d.sha256_checksum ?? '',
+        [DownloadField.TEMP_DOWNLOAD_TOKEN]: d.temp_download_token ?? '',
+        [DownloadField.VERSION]: apiVersion,
+      };
+    }
+    fields[DownloadField.OS] = d.os;
+    fields[DownloadField.ARCHITECTURE] = d.architecture;
+    for (const key of new Set([req.text, req.version !== undefined ? `${req.platform}@${req.version}` : req.platform])) {
+      for (const [field, value] of Object.entries(fields)) result[downloadKey(key, field)] = value;
+    }
+  }
+  return result;
+}
