@@ -1,0 +1,124 @@
+import { TerraformOutput } from 'cdktf';
+import { DataResource } from 'cdktf';
+import { OrgRunner, RepoRunner, RunnerDownload } from '../../lib';
+import type { Emulator } from '../../lib/emulator';
+import { engines, tempDir } from '../terraform/harness';
+import { Workspace, canaryCredential, deleteRunnerDirectly, emulatorWith, replaceConfig, runInstallScript, synthStack } from './support';
+
+const ORG = 'octo-org';
+
+describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id, engine) => {
+  let emulator: Emulator;
+  let credential: string;
+  beforeAll(async () => {
+    credential = canaryCredential();
+    emulator = await emulatorWith(credential);
+  });
+  afterAll(() => emulator.close());
+
+  const named = (name: string) => emulator.runners(`org:${ORG}`).filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+
+  test('saved plan applied two hours later registers with a fresh token; re-plan is clean; destroy deregisters', async () => {
+    const name = `fresh-${engine.id}`;
+    const installDir = tempDir('runner-');
+    const dir = synthStack((s) => {
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: emulator.url, os: 'linux', architecture: 'x64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: emulator.url, name, labels: ['e2e'] });
+      const script = runner.installScript(download, { installDir });
+      new DataResource(s, 'Vm', { input: { user_data: script } });
+      new TerraformOutput(s, 'script', { value: script, sensitive: true });
+      new TerraformOutput(s, 'token', { value: runner.token, sensitive: true });
+    });
+    const ws = await Workspace.init(engine, dir, credential);
+    await ws.ok(['validate', '-no-color']);
+    const plan = await ws.ok(['plan', '-out=tfplan', '-input=false', '-no-color']);
+    expect(plan.stdout).toMatch(/read \(data resources\)|will be read during apply/);
+    emulator.clock.advance(2 * 3600);
+    const minted = emulator.tokensIssued.length;
+    await ws.ok(['apply', '-input=false', '-no-color', 'tfplan']);
+    expect(emulator.tokensIssued.slice(minted).filter((t) => t.kind === 'registration')).toHaveLength(1);
+
+    // Stable: the shared token source is read again, the VM's user data does not change.
+    expect((await ws.planExitCode()).code).toBe(0);
+
+    const outputs = await ws.outputs();
+    const vm = await runInstallScript(outputs.script);
+    expect(vm.stderr).not.toContain(outputs.token);
+    expect(vm.code).toBe(0);
+    expect(named(name)).toEqual([expect.objectContaining({ name, status: 'online', busy: false })]);
+    expect((await ws.planExitCode()).code).toBe(0);
+
+    await ws.destroy();
+    expect(named(name)).toEqual([]);
+    const everything = ws.log.join('\n') + vm.stdout + vm.stderr;
+    expect(everything).not.toContain(outputs.token);
+    expect(everything).not.toContain(credential);
+  });
+
+  test('destroy succeeds when the runner is already gone, and waits for a busy runner a bounded time', async () => {
+    const name = `busy-${engine.id}`;
+    const installDir = tempDir('runner-');
+    const build = (busyTimeout: number) => synthStack((s) => {
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: emulator.url, os: 'linux', architecture: 'x64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: emulator.url, name, busyTimeout });
+      new TerraformOutput(s, 'script', { value: runner.installScript(download, { installDir }), sensitive: true });
+    });
+    const ws = await Workspace.init(engine, build(3), credential);
+    await ws.apply();
+    expect((await runInstallScript((await ws.outputs()).script)).code).toBe(0);
+    const [runner] = named(name);
+    emulator.setRunnerState(runner.id, { busy: true });
+    const started = Date.now();
+    const blocked = await ws.run(['destroy', '-auto-approve', '-input=false', '-no-color']);
+    expect(blocked.code).not.toBe(0);
+    expect(blocked.stderr + blocked.stdout).toMatch(new RegExp(`runner "?${name}"? is (still )?busy`));
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(named(name)).toHaveLength(1);
+
+    // The job ends; the runner is removed by hand before the next destroy: success all the same.
+    emulator.setRunnerState(runner.id, { busy: false });
+    expect(await deleteRunnerDirectly(emulator, credential, `/orgs/${ORG}`, runner.id)).toBe(204);
+    await ws.destroy();
+    expect(named(name)).toEqual([]);
+    expect(ws.log.join('\n')).not.toContain(credential);
+  });
+
+  test('jit: minted exactly once across plans, a replacement never collides, destroy deletes it', async () => {
+    const name = `jit-${engine.id}`;
+    const installDir = tempDir('runner-');
+    const build = (labels: string[]) => synthStack((s) => {
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: emulator.url, os: 'linux', architecture: 'arm64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: emulator.url, name, jit: true, labels });
+      const script = runner.installScript(download, { installDir });
+      new DataResource(s, 'Vm', { input: { user_data: script } });
+      new TerraformOutput(s, 'script', { value: script, sensitive: true });
+      new TerraformOutput(s, 'runner_name', { value: runner.runnerName });
+      new RepoRunner(s, 'Other', { owner: ORG, repository: 'octo-repo', apiUrl: emulator.url, name, jit: true });
+    });
+    const jitMinted = () => emulator.tokensIssued.filter((t) => t.kind === 'jit').length;
+    const before = jitMinted();
+    const ws = await Workspace.init(engine, build(['blue']), credential);
+    await ws.apply();
+    expect(jitMinted() - before).toBe(2);
+    for (let i = 0; i < 2; i++) expect((await ws.planExitCode()).code).toBe(0);
+    expect(jitMinted() - before).toBe(2);
+
+    const first = (await ws.outputs()).runner_name;
+    expect(first).toMatch(new RegExp(`^${name}-[0-9a-f]{8}$`));
+    expect((await runInstallScript((await ws.outputs()).script)).code).toBe(0);
+    expect(named(name)).toEqual([expect.objectContaining({ name: first, status: 'online' })]);
+
+    // New labels replace the runner: the old one is deleted, the new one has another name.
+    replaceConfig(ws, build(['green']));
+    await ws.apply();
+    const second = (await ws.outputs()).runner_name;
+    expect(second).not.toBe(first);
+    expect(named(name).map((r) => r.name)).toEqual([second]);
+    expect(jitMinted() - before).toBe(3);
+    expect(ws.log.join('\n')).not.toMatch(/409|already exists/);
+
+    await ws.destroy();
+    expect(named(name)).toEqual([]);
+    expect(emulator.runners(`repo:${ORG}/octo-repo`).filter((r) => r.name.startsWith(name))).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DataResource, TerraformOutput } from 'cdktf';
+import { OrgRunner, OrgRunnerToken, RunnerDownload } from '../../lib';
+import type { Emulator } from '../../lib/emulator';
+import { engines, tempDir } from '../terraform/harness';
+import { Workspace, canaryCredential, emulatorWith, synthStack } from './support';
+
+describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, engine) => {
+  let emulator: Emulator;
+  let credential: string;
+  beforeAll(async () => {
+    credential = canaryCredential();
+    emulator = await emulatorWith(credential);
+  });
+  afterAll(() => emulator.close());
+
+  test('no credential in cdktf.out, state, plan JSON or logs; tokens only in state, marked sensitive', async () => {
+    const apiUrl = emulator.url;
+    const dir = synthStack((s) => {
+      const download = new RunnerDownload(s, 'Linux', { org: 'octo-org', apiUrl, os: 'linux', architecture: 'x64' });
+      const runner = new OrgRunner(s, 'Runner', { org: 'octo-org', apiUrl, name: `secret-${engine.id}` });
+      const jit = new OrgRunner(s, 'Jit', { org: 'octo-org', apiUrl, name: `secret-jit-${engine.id}`, jit: true });
+      new DataResource(s, 'Vm', { input: { user_data: runner.installScript(download, { installDir: tempDir('r-') }) } });
+      new DataResource(s, 'JitVm', { input: { user_data: jit.installScript(download) } });
+      const token = new OrgRunnerToken(s, 'Token', { org: 'octo-org', apiUrl });
+      new TerraformOutput(s, 'token', { value: token.token, sensitive: true });
+      new TerraformOutput(s, 'runner_token', { value: runner.token, sensitive: true });
+      new TerraformOutput(s, 'jit_config', { value: jit.jitConfig, sensitive: true });
+    });
+    const synthesized = fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f)))
+      .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, 'latin1')).join('\n');
+    expect(synthesized).not.toContain(credential);
+
+    const logFile = path.join(tempDir('log-'), 'tf.log');
+    const ws = await Workspace.init(engine, dir, credential, { CDKTF_GITHUB_RUNNERS_DEBUG: '1', TF_LOG: 'DEBUG', TF_LOG_PATH: logFile });
+    const apply = await ws.apply();
+    const out = await ws.outputs();
+    const secrets = [out.token, out.runner_token, out.jit_config];
+    for (const s of secrets) expect(s.length).toBeGreaterThan(20);
+
+    const plan = await ws.ok(['plan', '-out=tfplan', '-input=false', '-no-color']);
+    const planJson = (await ws.ok(['show', '-json', 'tfplan'])).stdout;
+    expect(planJson).not.toContain(credential);
+    for (const text of [apply.stdout, apply.stderr, plan.stdout, plan.stderr]) {
+      for (const s of [credential, ...secrets]) expect(text).not.toContain(s);
+    }
+    expect(apply.stdout).toMatch(/\(sensitive value\)/);
+
+    const state = JSON.parse(ws.state());
+    expect(ws.state()).not.toContain(credential);
+    const creds = state.resources.filter((r: any) => r.type === 'terraform_data' && r.name.includes('Credentials'));
+    expect(creds).toHaveLength(2);
+    for (const r of creds) {
+      const marked = JSON.stringify(r.instances[0].sensitive_attributes);
+      expect(marked).toMatch(/"input"/);
+      expect(marked).toMatch(/"output"/);
+    }
+    // Terraform's own debug log holds the provisioners' and data sources' stderr (runtime debug on).
+    expect(fs.readFileSync(logFile, 'utf8')).not.toContain(credential);
+    await ws.destroy();
+    expect(ws.allFiles()).not.toContain(credential);
+    expect(ws.log.join('\n')).not.toContain(credential);
+  });
+});
