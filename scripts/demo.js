@@ -49,7 +49,8 @@ async function main() {
     console.log(`emulator: ${emulator.url}`);
     const { binary, env: tfEnv } = engineSetup();
     const env = { ...process.env, ...tfEnv, GITHUB_API_URL: emulator.url, GITHUB_ORG: 'octo-org', GITHUB_TOKEN: credential, CDKTF_OUTDIR: path.join(work, 'cdktf.out') };
-    await run('node', ['-r', './scripts/ts-register.js', 'examples/basic/main.ts'], { cwd: ROOT, env });
+    // Synthesized from the scratch folder, so the local state file lands there too.
+    await run('node', ['-r', path.join(ROOT, 'scripts', 'ts-register.js'), path.join(ROOT, 'examples', 'basic', 'main.ts')], { cwd: work, env });
     const dir = path.join(work, 'cdktf.out', 'stacks', 'basic');
     console.log(`synthesized: ${dir}`);
     for (const args of [['init', '-input=false', '-no-color'], ['apply', '-auto-approve', '-input=false', '-no-color']]) {
