@@ -140,6 +140,12 @@ function copyWritable(src, dst) {
   }
 }
 
+function writeAtomic(file, text) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
 function rmrf(p) {
   fs.rmSync(p, { recursive: true, force: true });
 }
@@ -179,16 +185,17 @@ async function buildProviders(goVersion) {
 
 /** Lays out the unpacked mirror and seeds the plugin cache with the same packages. */
 function layoutMirror(providersKey, changed) {
-  const mirror = path.join(CACHE, 'mirror');
-  const cache = path.join(CACHE, 'plugin-cache');
   const key = stampKey({ providers: providersKey, hosts: REGISTRY_HOSTS });
-  if (!changed && readStamp(mirror) === key && readStamp(cache) === key) return;
-  progress('laying out the provider mirror and plugin cache');
-  for (const root of [mirror, cache]) {
-    rmrf(root);
+  for (const name of ['mirror', 'plugin-cache']) {
+    const root = path.join(CACHE, name);
+    if (!changed && readStamp(root) === key) continue;
+    progress(`laying out ${name}/`);
+    // Built aside and swapped in, so a test run reading the old tree never sees a half-written one.
+    const next = `${root}.next-${process.pid}`;
+    rmrf(next);
     for (const host of REGISTRY_HOSTS) {
       for (const p of PROVIDERS) {
-        const dir = path.join(root, host, 'hashicorp', p.type, p.version, PLATFORM);
+        const dir = path.join(next, host, 'hashicorp', p.type, p.version, PLATFORM);
         fs.mkdirSync(dir, { recursive: true });
         // The released binaries' naming: _x5 is the plugin protocol version.
         const dst = path.join(dir, `terraform-provider-${p.type}_v${p.version}_x5`);
@@ -196,7 +203,11 @@ function layoutMirror(providersKey, changed) {
         fs.chmodSync(dst, 0o755);
       }
     }
-    writeStamp(root, key);
+    writeStamp(next, key);
+    const old = `${root}.old-${process.pid}`;
+    if (fs.existsSync(root)) fs.renameSync(root, old);
+    fs.renameSync(next, root);
+    rmrf(old);
   }
 }
 
@@ -289,11 +300,61 @@ function writeCliConfig() {
     'disable_checkpoint = true',
     '',
   ].join('\n');
-  fs.writeFileSync(file, text);
+  writeAtomic(file, text);
   return file;
 }
 
+/**
+ * Several people may run `npm test` in one checkout at once; one setup builds while the others
+ * wait, then find everything stamped and fresh.
+ */
+async function withSetupLock(fn) {
+  const lock = path.join(CACHE, '.setup-lock');
+  let announced = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      let pid = NaN;
+      try {
+        pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+      } catch {
+        // the holder is between mkdir and writing its pid
+      }
+      if (pid && !isAlive(pid)) {
+        rmrf(lock);
+        continue;
+      }
+      if (!announced) progress(`waiting for another setup (pid ${pid || '?'}) to finish`);
+      announced = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmrf(lock);
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
 async function main() {
+  fs.mkdirSync(CACHE, { recursive: true });
+  await withSetupLock(setup);
+}
+
+async function setup() {
   const started = Date.now();
   const go = requireTool('go', 'install Go 1.25 or later (go.dev/dl or your package manager); it builds the test providers and OpenTofu');
   const python = which('python3') || which('python');
@@ -328,7 +389,7 @@ async function main() {
     providers: PROVIDERS.map(({ type, version }) => ({ source: `hashicorp/${type}`, version })),
     engines,
   };
-  fs.writeFileSync(path.join(CACHE, 'engines.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeAtomic(path.join(CACHE, 'engines.json'), JSON.stringify(manifest, null, 2) + '\n');
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   progress(`ready in ${secs}s: ${engines.map((e) => `${e.id} ${e.version}`).join(', ')}`);
 }
