@@ -6,7 +6,8 @@ import { deleteRunner, findRunnerByName, Runner } from './operations';
 import { stderrLine } from './redact';
 import { scopeFrom, scopeLabel, splitRepo } from './scope';
 
-export const SCOPE_FLAGS = ['enterprise', 'org', 'repo', 'api-url', 'credential-env'];
+/** `--owner`/`--repository` are the query keys' names, which the constructs' provisioners use. */
+export const SCOPE_FLAGS = ['enterprise', 'org', 'repo', 'owner', 'repository', 'api-url', 'credential-env'];
 
 export const DEFAULT_BUSY_TIMEOUT = 300;
 export const DEFAULT_ONLINE_TIMEOUT = 600;
@@ -14,7 +15,12 @@ const DEFAULT_POLL_INTERVAL = 5;
 
 /** A fresh connection from the scope flags and the environment of this run. */
 export function connectFromFlags(args: ParsedArgs, env: NodeJS.ProcessEnv): Promise<Api> {
-  const scope = scopeFrom({ enterprise: flag(args, 'enterprise'), org: flag(args, 'org'), ...splitRepo(flag(args, 'repo')) }, 'flags');
+  const repo = flag(args, 'repo');
+  if (repo !== undefined && (flag(args, 'owner') !== undefined || flag(args, 'repository') !== undefined)) {
+    throw new UsageError('give either --repo OWNER/REPO or --owner and --repository, not both');
+  }
+  const { owner, repository } = repo !== undefined ? splitRepo(repo) : { owner: flag(args, 'owner'), repository: flag(args, 'repository') };
+  const scope = scopeFrom({ enterprise: flag(args, 'enterprise'), org: flag(args, 'org'), owner, repository }, 'flags');
   return connect({ scope, apiUrl: flag(args, 'api-url'), credentialEnv: flag(args, 'credential-env'), env });
 }
 

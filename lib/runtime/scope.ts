@@ -37,7 +37,7 @@ export function scopeFrom(input: ScopeInput, where: 'query' | 'flags'): Scope {
   else if (set(input.org)) scope = { kind: 'org', owner: input.org!.trim() };
   else {
     if (!set(input.owner) || !set(input.repository)) {
-      throw new Err(where === 'query' ? 'repository scope needs both owner and repository' : '--repo needs OWNER/REPO');
+      throw new Err(where === 'query' ? 'repository scope needs both owner and repository' : 'repository scope needs --repo OWNER/REPO (or --owner and --repository)');
     }
     scope = { kind: 'repo', owner: input.owner!.trim(), repo: input.repository!.trim() };
   }
