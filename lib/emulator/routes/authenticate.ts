@@ -1,0 +1,57 @@
+import { presented } from '../auth';
+import { EmulatorCore } from '../core';
+import { Ctx } from '../http';
+import { verifyAppJwt } from '../jwt';
+
+const RATE_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api';
+
+export function rateLimitExceeded(ctx: Ctx, subject?: string): void {
+  const who = subject ?? ctx.credential?.subject;
+  const message = who
+    ? `API rate limit exceeded for ${who}.`
+    : `API rate limit exceeded for ${ctx.req.socket.remoteAddress ?? 'your IP'}. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)`;
+  ctx.send(403, { message, documentation_url: RATE_DOCS, status: '403' });
+}
+
+/**
+ * Resolves the caller's token, counts the request against its primary rate limit and answers
+ * 401/403 when it may not go on. Returns whether the handler should run.
+ */
+export function authenticate(core: EmulatorCore, ctx: Ctx): boolean {
+  const p = presented(ctx.req.headers.authorization);
+  let jwtApp: string | undefined;
+  if (p.type === 'token') {
+    const c = core.creds.lookup(p.value, core.clock.now());
+    if (c) {
+      ctx.credential = c;
+      ctx.rateBucket = c.bucket;
+      ctx.rateLimit = core.rateLimit;
+    }
+  } else if (p.type === 'jwt') {
+    const check = verifyAppJwt(p.value, core.apps, core.clock.nowSeconds());
+    if (!check.ok) {
+      ctx.rate = core.limiter.consume(ctx.rateBucket, ctx.rateLimit);
+      ctx.error(401, check.message);
+      return false;
+    }
+    jwtApp = check.app.appId;
+    ctx.rateBucket = `app:${jwtApp}`;
+    ctx.rateLimit = core.rateLimit;
+  }
+  const consumed = core.limiter.consume(ctx.rateBucket, ctx.rateLimit);
+  ctx.rate = consumed;
+  if (consumed.exceeded) {
+    rateLimitExceeded(ctx, jwtApp ? `app ID ${jwtApp}` : undefined);
+    return false;
+  }
+  if (jwtApp) {
+    // An app JWT only works on /app endpoints; everything else needs an installation token.
+    ctx.error(403, 'Resource not accessible by integration');
+    return false;
+  }
+  if (!ctx.credential) {
+    ctx.error(401, 'Bad credentials');
+    return false;
+  }
+  return true;
+}
