@@ -121,10 +121,10 @@ describe('credentials', () => {
 
 describe('403', () => {
   test.each([
-    [enterprise, /needs in enterprise "octo-enterprise".*manage_runners:enterprise/],
-    [org, /needs in organization "octo-org".*admin:org/],
-    [repo, /needs in repository "octo-org\/octo-repo".*"repo" scope/],
-  ])('classic token without the scope at $name scope', async (scope, message) => {
+    ['enterprise', enterprise, /needs in enterprise "octo-enterprise".*manage_runners:enterprise/],
+    ['org', org, /needs in organization "octo-org".*admin:org/],
+    ['repo', repo, /needs in repository "octo-org\/octo-repo".*"repo" scope/],
+  ])('classic token without the scope at %s scope', async (_name, scope, message) => {
     const weak = canaryToken();
     emulator.addToken({ token: weak, kind: 'classic', scopes: ['read:org'] });
     const r = await data({ ...conn(emulator), ...scope.query, operation: DataOperation.RUNNERS }, { env: { GITHUB_TOKEN: weak } });
@@ -202,8 +202,9 @@ describe('404, 409, 422', () => {
     const r = await run(['delete-runner', ...org.flags, '--api-url', emulator.url, '--name', busy.name, '--busy-timeout', '1', '--interval', '0.2'], { env });
     expect(failure(r)).toMatch(new RegExp(`runner "${busy.name}" \\(id ${busy.id}\\) in organization "octo-org" is still busy running a job after 1 s, so it was not deleted`));
     expect(r.ms).toBeGreaterThanOrEqual(1000);
+    // Retried, but no faster than one write per second (plugin-throttling, as GitHub asks).
     const deletes = emulator.requests.filter((q) => q.method === 'DELETE' && q.path.endsWith(`/runners/${busy.id}`));
-    expect(deletes.length).toBeGreaterThan(2);
+    expect(deletes.length).toBeGreaterThanOrEqual(2);
   });
 
   test('422: delete-runner deletes the runner once its job ends', async () => {

@@ -14,7 +14,11 @@ beforeAll(async () => {
   emulator = await startEmulator();
   emulator.addToken({ token: credential, kind: 'classic', scopes: ALL_SCOPES });
 });
-afterAll(() => emulator?.close());
+afterAll(async () => {
+  // Let delayed answers to abandoned requests finish before the emulator closes.
+  await new Promise((r) => setTimeout(r, 1600));
+  await emulator?.close();
+});
 beforeEach(() => {
   emulator.clearFaults();
   emulator.clearRequests();
@@ -93,23 +97,25 @@ test('connection reset: retried', async () => {
 test('connection reset forever: one line naming the failure', async () => {
   emulator.addFault({ path: RUNNERS, reset: true, times: 0 });
   const r = await runWith(2);
-  expect(failure(r)).toMatch(/cannot reach the GitHub API for GET \/orgs\/octo-org\/actions\/runners \(.+\), 2 attempts within the retry budget of 2 s: check api_url and the network/);
+  expect(failure(r)).toMatch(/cannot reach the GitHub API for GET \/orgs\/octo-org\/actions\/runners \(.+\), 2 attempts within the retry budget of 2 s \(CDKTF_GITHUB_RUNNERS_RETRY_BUDGET\): check api_url and the network/);
   clean(r);
 });
 
 test('timeout: a slow answer is abandoned and retried', async () => {
-  emulator.addFault({ path: RUNNERS, delayMs: 3000, times: 1 });
+  emulator.addFault({ path: RUNNERS, delayMs: 2500, times: 1 });
   const r = await runWith(5, 0.5);
   expect(result(r).count).toMatch(/^\d+$/);
   expect(r.stderr).toMatch(/debug GET \S+ timeout \d+ms/);
-  expect(r.ms).toBeLessThan(3000);
+  expect(r.ms).toBeLessThan(2500);
   clean(r);
 });
 
 test('timeout forever: bounded total time and a clear error', async () => {
-  emulator.addFault({ path: RUNNERS, delayMs: 5000, times: 0 });
-  const r = await runWith(1, 0.5);
-  expect(failure(r)).toMatch(/GET \/orgs\/octo-org\/actions\/runners timed out after 0\.5 s \(CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT\), 2 attempts within the retry budget of 1 s/);
+  emulator.addFault({ path: RUNNERS, delayMs: 1500, times: 0 });
+  const r = await runWith(2, 0.5);
+  // 0.5 s, a 1 s backoff, 0.5 s: the next backoff (4 s) would exceed the budget.
+  expect(failure(r)).toMatch(/GET \/orgs\/octo-org\/actions\/runners timed out after 0\.5 s \(CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT\), 2 attempts within the retry budget of 2 s/);
+  expect(r.ms).toBeGreaterThanOrEqual(2000);
   expect(r.ms).toBeLessThan(3500);
   clean(r);
 });
