@@ -135,6 +135,7 @@ test('external: exec without a shell, query on stdin, working_dir, result and id
     const dir = tempDir(`external-${engine.id}`);
     fs.writeFileSync(path.join(dir, 'echo.js'), ECHO_PROGRAM);
     fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'tool'), `#!/bin/sh\necho '{"via": "relative path"}'\n`, { mode: 0o755 });
     const literalArgs = ['$HOME', 'a;b', 'two words', '`id`', "'q'", '*'];
     const query = { b: 'two', a: 'one', quote: 'say "hi" & <bye>', unicode: 'é✓', empty: '' };
     writeConfig(dir, {
@@ -145,6 +146,8 @@ test('external: exec without a shell, query on stdin, working_dir, result and id
           in_sub: { program: [NODE, path.join(dir, 'echo.js')], working_dir: path.join(dir, 'sub') },
           // Empty elements are dropped, not passed as empty arguments.
           sparse: { program: ['', NODE, '', path.join(dir, 'echo.js'), 'x'] },
+          // With a slash the program is not looked up on PATH but taken relative to the working directory.
+          relative: { program: ['./tool'] },
         },
         null_data_source: { n: { inputs: { k: 'v' } } },
       },
@@ -153,6 +156,7 @@ test('external: exec without a shell, query on stdin, working_dir, result and id
         echo_id: { value: '${data.external.echo.id}' },
         in_sub: { value: '${data.external.in_sub.result}' },
         sparse: { value: '${data.external.sparse.result}' },
+        relative: { value: '${data.external.relative.result}' },
         null_outputs: { value: '${data.null_data_source.n.outputs}' },
       },
     });
@@ -172,6 +176,7 @@ test('external: exec without a shell, query on stdin, working_dir, result and id
     expect(out.in_sub.cwd).toBe(path.join(realDir, 'sub'));
     expect(out.in_sub.stdin).toBe('{}'); // no query: an empty object
     expect(JSON.parse(out.sparse.argv)).toEqual(['x']);
+    expect(out.relative).toEqual({ via: 'relative path' });
 
     expect(out.null_outputs).toEqual({ k: 'v' });
     // `random` changes on every read, so it is checked in the state rather than in an output.
