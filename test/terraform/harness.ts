@@ -195,12 +195,18 @@ function removeTempDirs(): void {
 // Under jest the sandbox's `process` never emits 'exit', so a test file's directories go when
 // the file finishes (the harness is imported at a test file's top level, where hooks are allowed).
 declare const afterAll: ((fn: () => void) => void) | undefined;
-if (typeof afterAll === 'function') afterAll(removeTempDirs);
+if (typeof afterAll === 'function') {
+  try {
+    afterAll(removeTempDirs);
+  } catch {
+    // loaded from inside a test, where hooks are refused: the 'exit' handler is all there is
+  }
+}
 process.on('exit', removeTempDirs);
 
 /** A fresh directory under os.tmpdir(), removed when the process exits unless KEEP_E2E=1. */
 export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix.replace(/[^A-Za-z0-9._-]/g, '-') + '-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix.replace(/[^A-Za-z0-9._-]/g, '-').replace(/-+$/, '') + '-'));
   tempDirs.push(dir);
   return dir;
 }
