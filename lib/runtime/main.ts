@@ -24,7 +24,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'emulator') {
     // Loaded on demand: the data source and provisioners should not pay for the emulator.
     const { runEmulatorCli } = await import('../emulator/cli');
-    await runEmulatorCli(rest);
+    try {
+      await runEmulatorCli(rest);
+    } catch (e) {
+      throw new UserError(e instanceof Error ? e.message : String(e));
+    }
     return 0;
   }
   const args = parseArgs(argv);

@@ -136,3 +136,35 @@ test('starts fast: one data-source call', async () => {
   // Generous for a shared 2-core machine: node alone takes ~50-100 ms.
   expect(Date.now() - started).toBeLessThan(3000);
 });
+
+test('emulator subcommand: serves the API the other commands use, stops on SIGTERM', async () => {
+  const { spawn } = await import('child_process');
+  const { RUNTIME } = await import('./support');
+  const child = spawn(process.execPath, [RUNTIME, 'emulator', '--port', '0'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const lines: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+      child.stdout.on('data', (d) => {
+        lines.push(...String(d).split('\n').filter((l) => l !== ''));
+        if (lines.length >= 2) resolve();
+      });
+    });
+    const url = lines[0];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const token = lines[1].replace(/^GITHUB_TOKEN=/, '');
+    const r = await run(['token', 'registration', '--org', 'octo-org', '--api-url', url], { env: { GITHUB_TOKEN: token } });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().length).toBeGreaterThan(10);
+    expectNoSecret(r, token);
+  } finally {
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }
+});
+
+test('emulator subcommand: a bad flag is one line', async () => {
+  const r = await run(['emulator', '--port', 'x'], { env: {} });
+  expect(failure(r)).toMatch(/--port x is not a port number/);
+});
