@@ -134,9 +134,10 @@ export class Ctx {
     const page = clampInt(this.query.get('page'), 1, 1, Number.MAX_SAFE_INTEGER);
     const last = Math.max(1, Math.ceil(items.length / perPage));
     const link = (p: number, rel: string) => {
-      const q = new URLSearchParams(this.query);
-      q.set('per_page', String(perPage));
-      q.set('page', String(p));
+      // GitHub's order: the caller's other parameters, then per_page and page.
+      const q = new URLSearchParams([...this.query].filter(([k]) => k !== 'per_page' && k !== 'page'));
+      q.append('per_page', String(perPage));
+      q.append('page', String(p));
       return `<${this.apiBase}${this.path}?${q.toString()}>; rel="${rel}"`;
     };
     const rels: string[] = [];
