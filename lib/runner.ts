@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { JitField, ProvisionerCommand, TokenResult, jitKey } from './contract';
-import { DataResource, Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
+import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
 import { InstallScriptOptions, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
@@ -71,7 +71,7 @@ export interface RunnerOptions extends ConnectionProps {
  * A self-hosted runner that a VM becomes. Synthesizes:
  * - an identity `null_resource` whose triggers are what defines the runner (scope, name, labels,
  *   group, mode), with a destroy-time provisioner that deletes exactly that runner on GitHub;
- * - a `terraform_data` that captures the registration token or JIT configuration once, when the
+ * - a `null_resource` that captures the registration token or JIT configuration once, when the
  *   runner is created, and ignores later reads: no perpetual diff for a VM that embeds it;
  * - optionally a `null_resource` that waits until the runner is online.
  * The token is minted by the scope's shared data source, whose read is deferred to the apply
@@ -91,7 +91,7 @@ export abstract class RunnerBase extends Construct {
   /** The identity resource: replaced exactly when the runner is. */
   public readonly identity: NullResource;
   /** The resource holding the token or JIT configuration, stable until the runner is replaced. */
-  public readonly credentials: DataResource;
+  public readonly credentials: NullResource;
   private readonly target: ScopeRef;
   private readonly jit: boolean;
   private readonly labels?: string[];
@@ -187,12 +187,15 @@ export abstract class RunnerBase extends Construct {
         runner_name: props.name,
       };
     }
-    this.credentials = new DataResource(this, 'Credentials', {
-      input: captured,
-      triggersReplace: { identity: this.identity.id },
-      lifecycle: { ignoreChanges: ['input'] },
+    // A null_resource, not terraform_data: terraform_data's computed `output` carries no sensitive
+    // mark, so Terraform prints it in clear in destroy plans. Triggers keep the config's marks.
+    this.credentials = new NullResource(this, 'Credentials', {
+      triggers: captured,
+      // A bare address: cdktf renders a resource object here as "${...}", which Terraform's JSON
+      // syntax rejects in lifecycle blocks.
+      lifecycle: { ignoreChanges: ['triggers'], replaceTriggeredBy: [`null_resource.${this.identity.friendlyUniqueId}`] },
     });
-    const out = (k: string) => Token.asString(this.credentials.output.lookup(k));
+    const out = (k: string) => Token.asString(this.credentials.interpolationForAttribute(`triggers.${k}`));
     this.token = out('token');
     this.jitConfig = out('jit_config');
     this.runnerUrl = out('runner_url');

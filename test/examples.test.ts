@@ -34,10 +34,10 @@ describe('examples', () => {
 
   test('vm-fleet: runners across OS, architecture and scope, each with user data', async () => {
     const json = await synthExample('vm-fleet');
-    expect(Object.keys(json.resource.null_resource)).toHaveLength(5);
-    const vms = Object.entries<any>(json.resource.terraform_data).filter(([k]) => k.endsWith('-vm'));
+    expect(Object.keys(json.resource.null_resource).filter((k) => k.includes('_Identity_'))).toHaveLength(5);
+    const vms = Object.entries<any>(json.resource.null_resource).filter(([k]) => k.endsWith('-vm'));
     expect(vms).toHaveLength(5);
-    const scripts = vms.map(([, v]) => v.input.user_data as string);
+    const scripts = vms.map(([, v]) => v.triggers.user_data as string);
     expect(scripts.filter((s) => s.startsWith('#!/usr/bin/env bash'))).toHaveLength(4);
     expect(scripts.filter((s) => s.includes("$ErrorActionPreference = 'Stop'"))).toHaveLength(1);
     const scopes = Object.values<any>(json.data.external).map((d) => `${d.query.operation}:${d.query.org ?? d.query.enterprise ?? d.query.repository}`).sort();

@@ -1,8 +1,9 @@
 // A fleet of runners across operating systems, architectures and scopes, each rendering the user
-// data its VM runs. `terraform_data` stands in for the VM resource: replace it with your cloud's
+// data its VM runs. A `null_resource` stands in for the VM resource: replace it with your cloud's
 // instance (aws_instance.user_data, google_compute_instance.metadata_startup_script, ...).
+// (Not `terraform_data`: its computed `output` loses the sensitive mark of the token it copies.)
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
-import { DataResource } from 'cdktf';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { EnterpriseRunner, OrgRunner, RepoRunner, RunnerBase, RunnerDownload } from 'cdktf-github-runners';
 
 const org = process.env.GITHUB_ORG ?? 'octo-org';
@@ -35,8 +36,8 @@ vms.push({ runner: new RepoRunner(stack, 'mac', { owner, repository, apiUrl, nam
 vms.push({ runner: new EnterpriseRunner(stack, 'windows', { enterprise, apiUrl, name: 'win-x64', labels: ['windows'] }), download: winX64 });
 
 for (const { runner, download } of vms) {
-  const vm = new DataResource(stack, `${runner.node.id}-vm`, {
-    input: { user_data: runner.installScript(download) },
+  const vm = new NullResource(stack, `${runner.node.id}-vm`, {
+    triggers: { user_data: runner.installScript(download) },
   });
   new TerraformOutput(stack, `${runner.node.id}-runner-name`, { value: runner.runnerName });
   new TerraformOutput(stack, `${runner.node.id}-vm-id`, { value: vm.id });

@@ -26,7 +26,7 @@ describe('installScript', () => {
     expect(text).toContain('./svc.sh install\n./svc.sh start');
     expect(text).not.toMatch(/set -x|echo "?\$RUNNER_TOKEN/);
     for (const ref of templateRefs(text)) {
-      expect(ref).toMatch(/^\$\{(data\.external|terraform_data|sensitive\(data\.external)\.[^}]+\}$/);
+      expect(ref).toMatch(/^\$\{(data\.external|null_resource|sensitive\(data\.external)\.[^}]+\}$/);
     }
   });
 
@@ -40,7 +40,7 @@ describe('installScript', () => {
 
   test('jit: run.sh --jitconfig, no config.sh, no registration token', () => {
     const text = script({ jit: true }, { os: 'linux', architecture: 'arm64' });
-    expect(text).toMatch(/JIT_CONFIG='\$\{terraform_data\.R_Credentials_\w+\.output\["jit_config"\]\}'/);
+    expect(text).toMatch(/JIT_CONFIG='\$\{null_resource\.R_Credentials_\w+\.triggers\.jit_config\}'/);
     expect(text).toContain('./run.sh --jitconfig "$JIT_CONFIG"');
     expect(text).not.toContain('config.sh');
   });
@@ -60,7 +60,7 @@ describe('installScript', () => {
     expect(text.indexOf('Get-FileHash')).toBeLessThan(text.indexOf('Expand-Archive'));
     expect(text).toMatch(/config\.cmd'\) --url \$RunnerUrl --token \$RunnerToken --unattended --name 'vm-1' --replace --runnergroup 'fleet' --runasservice/);
     expect(text).toContain('\r\n');
-    for (const ref of templateRefs(text)) expect(ref).toMatch(/^\$\{(data\.external|terraform_data|sensitive\(data\.external)\.[^}]+\}$/);
+    for (const ref of templateRefs(text)) expect(ref).toMatch(/^\$\{(data\.external|null_resource|sensitive\(data\.external)\.[^}]+\}$/);
   });
 
   test('an os only known at apply time cannot choose the script language', () => {

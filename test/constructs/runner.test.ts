@@ -37,11 +37,10 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     const [[sourceKey, source]] = sources;
     expect(source.query).toMatchObject(scopeKeys);
     expect(source.query.generations).toMatch(/^\$\{join\(",", \[null_resource\.A_Identity_\w+\.id, null_resource\.B_Identity_\w+\.id\]\)\}$/);
-    const creds = find(json, 'resource', 'terraform_data', 'A/Credentials');
-    expect(creds.lifecycle).toEqual({ ignore_changes: ['input'] });
-    expect(creds.triggers_replace).toEqual({ identity: expect.stringMatching(/^\$\{null_resource\.A_Identity_\w+\.id\}$/) });
-    expect(creds.input.token).toBe(`\${sensitive(data.external.${sourceKey}.result["token"])}`);
-    expect(creds.input.runner_name).toBe('vm-a');
+    const creds = find(json, 'resource', 'null_resource', 'A/Credentials');
+    expect(creds.lifecycle).toEqual({ ignore_changes: ['triggers'], replace_triggered_by: [expect.stringMatching(/^null_resource\.A_Identity_\w+$/)] });
+    expect(creds.triggers.token).toBe(`\${sensitive(data.external.${sourceKey}.result["token"])}`);
+    expect(creds.triggers.runner_name).toBe('vm-a');
   });
 
   test('jit: one shared data source with an entry per runner, generation from the identity', () => {
@@ -55,8 +54,8 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(entries).toEqual(['runner:test.A', 'runner:test.B']);
     expect(sources[0].query['runner:test.A']).toMatch(/jsonencode\(\{"name" = "vm-a", "generation" = null_resource\.A_Identity_\w+\.id, "labels" = \["x64"\]/);
     expect(sources[0].query['runner:test.B']).toMatch(/"labels" = \["self-hosted"\]/);
-    const creds = find(json, 'resource', 'terraform_data', 'A/Credentials');
-    expect(creds.input.jit_config).toMatch(/^\$\{sensitive\(data\.external\.\S+\.result\["test\.A:jit_config"\]\)\}$/);
+    const creds = find(json, 'resource', 'null_resource', 'A/Credentials');
+    expect(creds.triggers.jit_config).toMatch(/^\$\{sensitive\(data\.external\.\S+\.result\["test\.A:jit_config"\]\)\}$/);
     const identity = find(json, 'resource', 'null_resource', 'A/Identity');
     expect(identity.triggers.mode).toBe('jit');
     expect(identity.provisioner[0]['local-exec'].environment.CGR_GENERATION).toBe('${self.id}');
@@ -74,7 +73,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     const online = find(json, 'resource', 'null_resource', 'R/Online');
     expect(online.provisioner[0]['local-exec'].command).toMatch(/wait-online .*--timeout "\$CGR_TIMEOUT"/);
     expect(online.provisioner[0]['local-exec'].environment.CGR_TIMEOUT).toBe('120');
-    expect(online.depends_on).toEqual([expect.stringMatching(/^terraform_data\.R_Credentials_\w+$/)]);
+    expect(online.depends_on).toEqual([expect.stringMatching(/^null_resource\.R_Credentials_\w+$/)]);
   });
 
   test('config.sh arguments and sensitive attributes', () => {
@@ -83,8 +82,8 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       new TerraformOutput(s, 'args', { value: r.configArgs });
       new TerraformOutput(s, 'token', { value: r.token, sensitive: true });
     });
-    expect(json.output.args.value).toMatch(/^--url \$\{terraform_data\.R_Credentials_\w+\.output\["runner_url"\]\} --name vm-1 --labels gpu --work w --ephemeral --unattended --replace$/);
-    expect(json.output.token.value).toMatch(/output\["token"\]/);
+    expect(json.output.args.value).toMatch(/^--url \$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\} --name vm-1 --labels gpu --work w --ephemeral --unattended --replace$/);
+    expect(json.output.token.value).toMatch(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/);
   });
 });
 

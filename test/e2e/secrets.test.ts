@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DataResource, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { OrgRunner, OrgRunnerToken, RunnerDownload } from '../../lib';
 import type { Emulator } from '../../lib/emulator';
 import { engines, tempDir } from '../terraform/harness';
@@ -21,8 +22,8 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
       const download = new RunnerDownload(s, 'Linux', { org: 'octo-org', apiUrl, os: 'linux', architecture: 'x64' });
       const runner = new OrgRunner(s, 'Runner', { org: 'octo-org', apiUrl, name: `secret-${engine.id}` });
       const jit = new OrgRunner(s, 'Jit', { org: 'octo-org', apiUrl, name: `secret-jit-${engine.id}`, jit: true });
-      new DataResource(s, 'Vm', { input: { user_data: runner.installScript(download, { installDir: tempDir('r-') }) } });
-      new DataResource(s, 'JitVm', { input: { user_data: jit.installScript(download) } });
+      new NullResource(s, 'Vm', { triggers: { user_data: runner.installScript(download, { installDir: tempDir('r-') }) } });
+      new NullResource(s, 'JitVm', { triggers: { user_data: jit.installScript(download) } });
       const token = new OrgRunnerToken(s, 'Token', { org: 'octo-org', apiUrl });
       new TerraformOutput(s, 'token', { value: token.token, sensitive: true });
       new TerraformOutput(s, 'runner_token', { value: runner.token, sensitive: true });
@@ -49,12 +50,11 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
 
     const state = JSON.parse(ws.state());
     expect(ws.state()).not.toContain(credential);
-    const creds = state.resources.filter((r: any) => r.type === 'terraform_data' && r.name.includes('Credentials'));
+    const creds = state.resources.filter((r: any) => r.type === 'null_resource' && r.name.includes('Credentials'));
     expect(creds).toHaveLength(2);
     for (const r of creds) {
       const marked = JSON.stringify(r.instances[0].sensitive_attributes);
-      expect(marked).toMatch(/"input"/);
-      expect(marked).toMatch(/"output"/);
+      expect(marked).toMatch(/"triggers"/);
     }
     // Terraform's own debug log holds the provisioners' and data sources' stderr (runtime debug on).
     expect(fs.readFileSync(logFile, 'utf8')).not.toContain(credential);

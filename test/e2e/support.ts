@@ -74,8 +74,9 @@ export class Workspace {
     return { code: r.code, out: r.stdout };
   }
 
+  /** Output values, sensitive ones included (so not kept in the log that tests search for secrets). */
   public async outputs(): Promise<Record<string, any>> {
-    const r = await this.ok(['output', '-json']);
+    const r = await tfOk(this.engine, this.dir, ['output', '-json'], { env: this.env });
     return Object.fromEntries(Object.entries<any>(JSON.parse(r.stdout)).map(([k, v]) => [k, v.value]));
   }
 
@@ -123,4 +124,10 @@ export async function deleteRunnerDirectly(emulator: Emulator, credential: strin
     method: 'DELETE', headers: { authorization: `Bearer ${credential}`, accept: 'application/vnd.github+json' },
   });
   return res.status;
+}
+
+/** Polls `check` until it holds or `timeoutMs` passes (then the caller's assertion reports). */
+export async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
