@@ -3,6 +3,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Connection, parseApiUrl } from './connection';
+import { FetchInit, MiniResponse, nodeFetch } from './http';
 import { Credential, describeCredential, resolveCredential } from './credentials';
 import { ErrorContext, explainRequestError, Subject, TransportError, UserError } from './errors';
 import { redactor, stderrLine } from './redact';
@@ -191,23 +192,21 @@ function pathOf(url: string): string {
 }
 
 /**
- * fetch with a timeout covering the whole answer: the body is read here, under the same signal,
- * and handed on as a buffered Response. Failures without an answer become a TransportError,
- * which @octokit/request wraps as a status-500 RequestError, so plugin-retry retries it.
+ * The fetch octokit uses: node's http/https (see http.ts) with a timeout covering the whole
+ * answer, body included. Failures without an answer become a TransportError, which
+ * @octokit/request wraps as a status-500 RequestError, so plugin-retry retries it.
  */
 function timedFetch(settings: Settings, debug: (line: string) => void): typeof fetch {
-  return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const f = async (input: string | URL, init?: FetchInit): Promise<MiniResponse> => {
+    const url = String(input);
     const method = init?.method ?? 'GET';
     const started = Date.now();
     const timeout = AbortSignal.timeout(settings.requestTimeout * 1000);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
-      const res = await fetch(url, { ...init, signal });
-      const body = await res.arrayBuffer();
+      const res = await nodeFetch(url, { ...init, signal });
       debug(`${method} ${pathOf(url)} ${res.status} ${Date.now() - started}ms`);
-      const empty = res.status === 204 || res.status === 205 || res.status === 304;
-      return new Response(empty ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return res;
     } catch (e) {
       const error = timeout.aborted
         ? new TransportError('timeout', `${settings.requestTimeout} s`)
@@ -216,6 +215,7 @@ function timedFetch(settings: Settings, debug: (line: string) => void): typeof f
       throw error;
     }
   };
+  return f as unknown as typeof fetch;
 }
 
 function connectionDetail(e: unknown, url: string): string {
