@@ -14,7 +14,8 @@ import { RUNTIME_VERSION } from './version';
 /**
  * The one way this program talks to GitHub: octokit.request with
  * - @octokit/plugin-throttling: waits out primary (x-ratelimit-reset) and secondary (retry-after)
- *   rate limits, but only while the wait ends inside the retry budget;
+ *   rate limits, but only while the wait ends inside the retry budget; it also spaces writes
+ *   (POST/PUT/DELETE) at least 1 s apart, as GitHub asks of integrations;
  * - @octokit/plugin-retry: retries 5xx, resets and timeouts with its (n+1)^2 s backoff; it has no
  *   notion of total time, so the budget plugin below caps its retry count per failure;
  * - a fetch that bounds every attempt (body included) with AbortSignal.timeout and writes the
