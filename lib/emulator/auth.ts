@@ -84,8 +84,6 @@ export class Credentials {
   }
 }
 
-export type Area = 'runners' | 'groups';
-
 export interface Requirement {
   /** Classic PAT scopes, any of which suffices (also the `X-Accepted-OAuth-Scopes` value). */
   oauthScopes: string[];

@@ -73,15 +73,18 @@ test('prints its URL first, then a generated token once; serves until SIGTERM', 
 
 test('GITHUB_TOKEN from the environment is accepted and never printed; --seed and --port apply', async () => {
   const token = fakeToken();
-  const seed = path.join(dir, 'seed.json');
-  fs.writeFileSync(seed, JSON.stringify({ orgs: ['cli-org'], repos: [], enterprises: [], runnerVersion: '2.320.0' }));
+  const seed = path.join(__dirname, '..', 'fixtures', 'emulator-seed.json');
   const s = await start(['--seed', seed, '--latency', '5', '--port', '0'], { GITHUB_TOKEN: token });
   await new Promise((r) => setTimeout(r, 100));
   expect(s.lines).toHaveLength(1);
   const url = s.lines[0];
   const dl = await call(url, 'GET', '/orgs/cli-org/actions/runners/downloads', { token });
-  expect(dl.body[0].filename).toBe('actions-runner-linux-x64-2.320.0.tar.gz');
-  expect((await call(url, 'GET', '/orgs/octo-org/actions/runners', { token })).status).toBe(404);
+  expect(dl.body.map((d: { filename: string }) => d.filename)).toEqual([
+    'actions-runner-linux-x64-2.320.0.tar.gz', 'actions-runner-linux-arm64-2.320.0.tar.gz', 'actions-runner-win-x64-2.320.0.zip',
+  ]);
+  const groups = await call(url, 'GET', '/orgs/cli-org/actions/runner-groups', { token: 'example-fine-grained-token-value' });
+  expect(groups.body.runner_groups.map((g: { name: string }) => g.name)).toEqual(['Default', 'linux-fleet']);
+  expect((await call(url, 'GET', '/orgs/no-such-org/actions/runners', { token })).status).toBe(404);
   s.child.kill('SIGINT');
   expect(await s.exited).toBe(0);
   expect(s.lines.join('\n') + s.stderr()).not.toContain(token);

@@ -1,9 +1,10 @@
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { fakeToken } from './support/github';
+import { specsFor } from './support/openapi';
 
 /**
  * 10,000 runners: seeding is fast and listing them page by page costs O(page) per request.
- * Answers here are not schema-checked one by one (the other files do that); this is about speed.
+ * Every page is also checked against the OpenAPI descriptions.
  */
 
 const token = fakeToken();
@@ -17,7 +18,9 @@ afterAll(() => emu.close());
 async function get(path: string): Promise<{ body: { total_count: number; runners: { id: number; name: string }[] }; link: string | null }> {
   const res = await fetch(emu.url + path, { headers: { authorization: `token ${token}` } });
   if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status}`);
-  return { body: (await res.json()) as { total_count: number; runners: { id: number; name: string }[] }, link: res.headers.get('link') };
+  const body = await res.json();
+  for (const s of specsFor(path)) s.validate('GET', path, 200, body);
+  return { body: body as { total_count: number; runners: { id: number; name: string }[] }, link: res.headers.get('link') };
 }
 
 test('10,000 runners seed in well under a second and list in 100 pages quickly', async () => {
