@@ -1,19 +1,12 @@
 import { RUNNER_ARCH, RUNNER_OS } from './contract';
 import { Token } from './cdktf';
+import { ARCH_ALIASES, OS_ALIASES, aliasList, canonicalName } from './names';
 
-/** GitHub's platform names, and the names people use for them. */
-const OS_ALIASES: Record<string, string> = {
-  linux: 'linux', osx: 'osx', macos: 'osx', darwin: 'osx', mac: 'osx', win: 'win', windows: 'win',
-};
-const ARCH_ALIASES: Record<string, string> = {
-  x64: 'x64', amd64: 'x64', x86_64: 'x64', arm: 'arm', armv7: 'arm', armhf: 'arm', arm64: 'arm64', aarch64: 'arm64',
-};
-
-function normalize(value: string, aliases: Record<string, string>, what: string, canonical: readonly string[]): string {
+function normalize(value: string, aliases: Readonly<Record<string, string>>, what: string, canonical: readonly string[]): string {
   if (Token.isUnresolved(value)) return value;
-  const found = aliases[value.toLowerCase()];
+  const found = canonicalName(value, aliases);
   if (found === undefined) {
-    throw new Error(`unknown ${what} "${value}": use one of ${canonical.join(', ')} (or ${Object.keys(aliases).filter((a) => !canonical.includes(a)).join(', ')})`);
+    throw new Error(`unknown ${what} "${value}": use one of ${canonical.join(', ')} (or ${aliasList(aliases)})`);
   }
   return found;
 }

@@ -1,4 +1,5 @@
 import { Fn, Token } from './cdktf';
+import { isLoopbackHost } from './names';
 
 /**
  * Synth-time checks. Each throws one lowercase line saying what is wrong and what to do.
@@ -89,10 +90,6 @@ export function validateApiUrl(url: string | undefined): void {
   throw new Error(`apiUrl "${url}" is not https: plain http is allowed only for loopback addresses (127.0.0.1, localhost, ::1)`);
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
-}
 
 export function validatePositive(value: number | undefined, what: string): void {
   if (value === undefined || Token.isUnresolved(value)) return;

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../names';
 import { UserError } from './errors';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -9,12 +10,6 @@ export interface Connection {
   readonly webUrl: string;
 }
 
-/** 127.0.0.0/8, localhost and ::1: the only hosts plain http is allowed to (the local emulator). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 export function parseApiUrl(raw: string | undefined): Connection {
   const text = (raw ?? '').trim() === '' ? DEFAULT_API_URL : (raw as string).trim();

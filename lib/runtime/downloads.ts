@@ -1,14 +1,8 @@
 import { DownloadField, downloadKey, LATEST_VERSION_KEY, RUNNER_ARCH, RUNNER_OS } from '../contract';
+import { ARCH_ALIASES, OS_ALIASES, aliasList, canonicalName } from '../names';
 import { UserError } from './errors';
 import { Download } from './operations';
 
-/** Names people use for GitHub's os and architecture names. */
-const OS_ALIASES: Record<string, string> = {
-  linux: 'linux', osx: 'osx', macos: 'osx', darwin: 'osx', mac: 'osx', win: 'win', windows: 'win',
-};
-const ARCH_ALIASES: Record<string, string> = {
-  x64: 'x64', amd64: 'x64', x86_64: 'x64', arm: 'arm', armv7: 'arm', arm64: 'arm64', aarch64: 'arm64',
-};
 
 export interface PlatformRequest {
   /** As written in the query, used for the result keys. */
@@ -23,14 +17,14 @@ export interface PlatformRequest {
 const VERSION = /^\d+\.\d+\.\d+$/;
 
 export function normalizeOs(v: string): string {
-  const os = OS_ALIASES[v.trim().toLowerCase()];
-  if (!os) throw new UserError(`unknown runner os "${v}": use ${RUNNER_OS.join(', ')} (aliases: macos, darwin, windows)`);
+  const os = canonicalName(v, OS_ALIASES);
+  if (!os) throw new UserError(`unknown runner os "${v}": use ${RUNNER_OS.join(', ')} (aliases: ${aliasList(OS_ALIASES)})`);
   return os;
 }
 
 export function normalizeArch(v: string): string {
-  const arch = ARCH_ALIASES[v.trim().toLowerCase()];
-  if (!arch) throw new UserError(`unknown runner architecture "${v}": use ${RUNNER_ARCH.join(', ')} (aliases: amd64, x86_64, aarch64)`);
+  const arch = canonicalName(v, ARCH_ALIASES);
+  if (!arch) throw new UserError(`unknown runner architecture "${v}": use ${RUNNER_ARCH.join(', ')} (aliases: ${aliasList(ARCH_ALIASES)})`);
   return arch;
 }
 

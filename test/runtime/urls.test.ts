@@ -1,4 +1,5 @@
-import { isLoopbackHost, parseApiUrl } from '../../lib/runtime/connection';
+import { isLoopbackHost } from '../../lib/names';
+import { parseApiUrl } from '../../lib/runtime/connection';
 import { runnerUrl, Scope } from '../../lib/runtime/scope';
 
 /** The `config.sh --url` of each scope, derived from the API URL (pure functions of the runtime). */
