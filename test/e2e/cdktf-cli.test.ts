@@ -1,9 +1,8 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Emulator } from '../../lib/emulator';
 import { cdktfCli, engineEnv, engines, tempDir } from '../terraform/harness';
-import { canaryCredential, emulatorWith } from './support';
+import { useEmulator } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -16,13 +15,7 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
 }
 
 describe.each(engines().map((e) => [e.id, e] as const))('cdktf-cli and the demo on %s', (_id, engine) => {
-  let emulator: Emulator;
-  let credential: string;
-  beforeAll(async () => {
-    credential = canaryCredential();
-    emulator = await emulatorWith(credential);
-  });
-  afterAll(() => emulator.close());
+  const ctx = useEmulator();
 
   // --skip-provider-lock: cdktf otherwise runs `providers lock`, which asks the registry directly
   // even when a filesystem mirror is configured, and no registry is reachable here.
@@ -33,7 +26,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('cdktf-cli and the demo 
     config.app = config.app.replace('./scripts/', `${ROOT}/scripts/`).replace(' examples/', ` ${ROOT}/examples/`);
     fs.writeFileSync(path.join(project, 'cdktf.json'), JSON.stringify(config));
     const env = engineEnv(engine, {
-      GITHUB_TOKEN: credential, GITHUB_API_URL: emulator.url, GITHUB_ORG: 'octo-org',
+      GITHUB_TOKEN: ctx.credential, GITHUB_API_URL: ctx.emulator.url, GITHUB_ORG: 'octo-org',
       TERRAFORM_BINARY_NAME: engine.binary, CI: '1', CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true', FORCE_COLOR: '0',
     });
     const cli = cdktfCli();
@@ -41,16 +34,16 @@ describe.each(engines().map((e) => [e.id, e] as const))('cdktf-cli and the demo 
     expect(synth.code).toBe(0);
     expect(fs.existsSync(path.join(project, 'cdktf.out', 'stacks', 'basic', 'cdk.tf.json'))).toBe(true);
 
-    const before = emulator.tokensIssued.length;
+    const before = ctx.emulator.tokensIssued.length;
     const deploy = await run(cli, ['deploy', '--auto-approve', '--skip-provider-lock'], project, env);
     expect(deploy.code).toBe(0);
     expect(deploy.out).toMatch(/runner_url\s*=\s*http:\/\/127\.0\.0\.1:\d+\/octo-org/);
     expect(deploy.out).toMatch(/runner_version\s*=\s*\d+\.\d+\.\d+/);
-    expect(emulator.tokensIssued.length).toBeGreaterThan(before);
+    expect(ctx.emulator.tokensIssued.length).toBeGreaterThan(before);
 
     const destroy = await run(cli, ['destroy', '--auto-approve', '--skip-provider-lock'], project, env);
     expect(destroy.code).toBe(0);
-    for (const text of [synth.out, deploy.out, destroy.out]) expect(text).not.toContain(credential);
+    for (const text of [synth.out, deploy.out, destroy.out]) expect(text).not.toContain(ctx.credential);
   }, 600_000);
 
   test('npm run demo: emulator up, examples/basic deployed, outputs masked, destroyed', async () => {

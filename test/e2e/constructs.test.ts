@@ -3,9 +3,8 @@ import {
   EnterpriseRunner, EnterpriseRunnerToken, OrgRunner, OrgRunnerToken, RepoRunner, RepoRunnerToken,
   RunnerDownload, RunnerTokenKind, Runners,
 } from '../../lib';
-import type { Emulator } from '../../lib/emulator';
 import { engines } from '../terraform/harness';
-import { Workspace, canaryCredential, emulatorWith, synthStack } from './support';
+import { Workspace, synthStack, useEmulator } from './support';
 
 const PLATFORMS = ['linux/x64', 'linux/arm', 'linux/arm64', 'osx/x64', 'osx/arm64', 'win/x64', 'win/arm64'];
 const SCOPES = {
@@ -16,16 +15,10 @@ const SCOPES = {
 const EMULATOR_SCOPE = { enterprise: 'enterprise:octo-enterprise', org: 'org:octo-org', repo: 'repo:octo-org/octo-repo' };
 
 describe.each(engines().map((e) => [e.id, e] as const))('every construct at every scope on %s', (_id, engine) => {
-  let emulator: Emulator;
-  let credential: string;
-  beforeAll(async () => {
-    credential = canaryCredential();
-    emulator = await emulatorWith(credential);
-  });
-  afterAll(() => emulator.close());
+  const ctx = useEmulator();
 
   test('init, validate, plan, apply, re-plan and destroy', async () => {
-    const apiUrl = emulator.url;
+    const apiUrl = ctx.emulator.url;
     const dir = synthStack((s) => {
       const tokens = [
         new EnterpriseRunnerToken(s, 'EnterpriseToken', { enterprise: 'octo-enterprise', apiUrl }),
@@ -54,7 +47,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('every construct at ever
       const listed = new Runners(s, 'jit-list', { owner: 'octo-org', repository: 'octo-repo', apiUrl, labels: ['self-hosted'] });
       new TerraformOutput(s, 'listed', { value: listed.names });
     });
-    const ws = await Workspace.init(engine, dir, credential);
+    const ws = await Workspace.init(engine, dir, ctx.credential);
     await ws.ok(['validate', '-no-color']);
     await ws.ok(['plan', '-input=false', '-no-color']);
     await ws.apply();
@@ -62,7 +55,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('every construct at ever
 
     for (let i = 0; i < 3; i++) {
       expect(out[`token_${i}`]).toMatch(/^[A-Z0-9]{29}$/);
-      expect(Date.parse(out[`expires_${i}`])).toBeGreaterThan(emulator.clock.now());
+      expect(Date.parse(out[`expires_${i}`])).toBeGreaterThan(ctx.emulator.clock.now());
     }
     for (const kind of Object.keys(SCOPES)) {
       for (const platform of PLATFORMS) {
@@ -76,25 +69,25 @@ describe.each(engines().map((e) => [e.id, e] as const))('every construct at ever
       }
     }
     // JIT runners exist from apply on; registration runners appear when their VM registers.
-    expect(emulator.runners(EMULATOR_SCOPE.enterprise).map((r) => r.name)).toEqual([expect.stringMatching(/^ent-jit-[0-9a-f]{8}$/)]);
-    expect(emulator.runners(EMULATOR_SCOPE.org).map((r) => r.name)).toEqual([expect.stringMatching(/^org-jit-[0-9a-f]{8}$/)]);
-    expect(emulator.runners(EMULATOR_SCOPE.repo).map((r) => r.name)).toEqual([out.repo_jit_name]);
-    expect(emulator.runners(EMULATOR_SCOPE.org)[0].labels.map((l) => l.name)).toEqual(expect.arrayContaining(['b', 'c']));
+    expect(ctx.emulator.runners(EMULATOR_SCOPE.enterprise).map((r) => r.name)).toEqual([expect.stringMatching(/^ent-jit-[0-9a-f]{8}$/)]);
+    expect(ctx.emulator.runners(EMULATOR_SCOPE.org).map((r) => r.name)).toEqual([expect.stringMatching(/^org-jit-[0-9a-f]{8}$/)]);
+    expect(ctx.emulator.runners(EMULATOR_SCOPE.repo).map((r) => r.name)).toEqual([out.repo_jit_name]);
+    expect(ctx.emulator.runners(EMULATOR_SCOPE.org)[0].labels.map((l) => l.name)).toEqual(expect.arrayContaining(['b', 'c']));
 
     await ws.apply(); // a second apply reads the list that now includes the jit runner
     expect((await ws.outputs()).listed).toEqual([out.repo_jit_name]);
 
     await ws.destroy();
-    for (const scope of Object.values(EMULATOR_SCOPE)) expect(emulator.runners(scope)).toEqual([]);
-    expect(ws.allFiles()).not.toContain(credential);
-    expect(ws.log.join('\n')).not.toContain(credential);
+    for (const scope of Object.values(EMULATOR_SCOPE)) expect(ctx.emulator.runners(scope)).toEqual([]);
+    expect(ws.allFiles()).not.toContain(ctx.credential);
+    expect(ws.log.join('\n')).not.toContain(ctx.credential);
   });
 
   test('a platform the API does not offer fails the plan with the list it offers', async () => {
     const dir = synthStack((s) => {
-      new RunnerDownload(s, 'OsxArm', { org: 'octo-org', apiUrl: emulator.url, os: 'osx', architecture: 'arm' });
+      new RunnerDownload(s, 'OsxArm', { org: 'octo-org', apiUrl: ctx.emulator.url, os: 'osx', architecture: 'arm' });
     });
-    const ws = await Workspace.init(engine, dir, credential);
+    const ws = await Workspace.init(engine, dir, ctx.credential);
     const r = await ws.run(['plan', '-input=false', '-no-color']);
     expect(r.code).toBe(1);
     expect(r.stderr.replace(/\s+/g, ' ')).toMatch(/osx\/arm .*offered.*linux\/x64/);

@@ -1,22 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderInstallScript } from '../../lib/install-script';
-import type { Emulator } from '../../lib/emulator';
 import { tempDir } from '../terraform/harness';
-import { canaryCredential, emulatorWith, runInstallScript, waitFor } from './support';
+import { runInstallScript, waitFor, useEmulator } from './support';
 
 /** The bash install script, run for real against the emulator's runner archive and stub scripts. */
 describe('bash install script against the emulator', () => {
-  let emulator: Emulator;
-  let credential: string;
-  beforeAll(async () => {
-    credential = canaryCredential();
-    emulator = await emulatorWith(credential);
-  });
-  afterAll(() => emulator.close());
+  const ctx = useEmulator();
 
   async function api(method: string, route: string): Promise<any> {
-    const res = await fetch(`${emulator.url}${route}`, { method, headers: { authorization: `Bearer ${credential}` } });
+    const res = await fetch(`${ctx.emulator.url}${route}`, { method, headers: { authorization: `Bearer ${ctx.credential}` } });
     return res.json();
   }
 
@@ -26,7 +19,7 @@ describe('bash install script against the emulator', () => {
     const { token } = await api('POST', '/orgs/octo-org/actions/runners/registration-token');
     return renderInstallScript({
       os: 'linux', downloadUrl: linux.download_url, sha256Checksum: linux.sha256_checksum, tempDownloadToken: '',
-      pinned: false, runnerUrl: `${emulator.url}/octo-org`, token, jitConfig: '', jit: false, name,
+      pinned: false, runnerUrl: `${ctx.emulator.url}/octo-org`, token, jitConfig: '', jit: false, name,
       labels: ['gpu'], ephemeral: false, noDefaultLabels: false, ...extra,
     }, { installDir });
   }
@@ -37,8 +30,8 @@ describe('bash install script against the emulator', () => {
     expect(vm.stderr).toBe('');
     expect(vm.code).toBe(0);
     expect(fs.existsSync(path.join(installDir, 'config.sh'))).toBe(true);
-    await waitFor(() => emulator.runners('org:octo-org').some((r) => r.name === 'good-vm' && r.status === 'online'));
-    const runner = emulator.runners('org:octo-org').find((r) => r.name === 'good-vm')!;
+    await waitFor(() => ctx.emulator.runners('org:octo-org').some((r) => r.name === 'good-vm' && r.status === 'online'));
+    const runner = ctx.emulator.runners('org:octo-org').find((r) => r.name === 'good-vm')!;
     expect(runner.status).toBe('online');
     expect(runner.labels.map((l) => l.name)).toContain('gpu');
   });
@@ -46,15 +39,15 @@ describe('bash install script against the emulator', () => {
   test('a tampered archive: stops before extracting, nothing registered', async () => {
     const installDir = path.join(tempDir('vm-'), 'actions-runner');
     const text = await script('tampered-vm', installDir);
-    emulator.tamperDownloads(true);
+    ctx.emulator.tamperDownloads(true);
     try {
       const vm = await runInstallScript(text);
       expect(vm.code).toBe(1);
       expect(vm.stderr).toMatch(/^cdktf-github-runners: checksum mismatch for http:\/\/127\.0\.0\.1:\d+\/\S+ \(expected [0-9a-f]{64}, got [0-9a-f]{64}\): nothing was extracted\n$/);
       expect(fs.existsSync(installDir)).toBe(false);
-      expect(emulator.runners('org:octo-org').some((r) => r.name === 'tampered-vm')).toBe(false);
+      expect(ctx.emulator.runners('org:octo-org').some((r) => r.name === 'tampered-vm')).toBe(false);
     } finally {
-      emulator.tamperDownloads(false);
+      ctx.emulator.tamperDownloads(false);
     }
   });
 

@@ -1,42 +1,35 @@
 import { TerraformOutput } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { OrgRunner, RepoRunner, RunnerDownload } from '../../lib';
-import type { Emulator } from '../../lib/emulator';
 import { engines, tempDir } from '../terraform/harness';
-import { Workspace, canaryCredential, deleteRunnerDirectly, emulatorWith, replaceConfig, runInstallScript, synthStack, waitFor } from './support';
+import { Workspace, deleteRunnerDirectly, replaceConfig, runInstallScript, synthStack, waitFor, useEmulator } from './support';
 
 const ORG = 'octo-org';
 
 describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id, engine) => {
-  let emulator: Emulator;
-  let credential: string;
-  beforeAll(async () => {
-    credential = canaryCredential();
-    emulator = await emulatorWith(credential);
-  });
-  afterAll(() => emulator.close());
+  const ctx = useEmulator();
 
-  const named = (name: string) => emulator.runners(`org:${ORG}`).filter((r) => r.name === name || r.name.startsWith(`${name}-`));
+  const named = (name: string) => ctx.emulator.runners(`org:${ORG}`).filter((r) => r.name === name || r.name.startsWith(`${name}-`));
 
   test('saved plan applied two hours later registers with a fresh token; re-plan is clean; destroy deregisters', async () => {
     const name = `fresh-${engine.id}`;
     const installDir = tempDir('runner-');
     const dir = synthStack((s) => {
-      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: emulator.url, os: 'linux', architecture: 'x64' });
-      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: emulator.url, name, labels: ['e2e'] });
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'x64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, labels: ['e2e'] });
       const script = runner.installScript(download, { installDir });
       new NullResource(s, 'Vm', { triggers: { user_data: script } });
       new TerraformOutput(s, 'script', { value: script, sensitive: true });
       new TerraformOutput(s, 'token', { value: runner.token, sensitive: true });
     });
-    const ws = await Workspace.init(engine, dir, credential);
+    const ws = await Workspace.init(engine, dir, ctx.credential);
     await ws.ok(['validate', '-no-color']);
     const plan = await ws.ok(['plan', '-out=tfplan', '-input=false', '-no-color']);
     expect(plan.stdout).toMatch(/read \(data resources\)|will be read during apply/);
-    emulator.clock.advance(2 * 3600);
-    const minted = emulator.tokensIssued.length;
+    ctx.emulator.clock.advance(2 * 3600);
+    const minted = ctx.emulator.tokensIssued.length;
     await ws.ok(['apply', '-input=false', '-no-color', 'tfplan']);
-    expect(emulator.tokensIssued.slice(minted).filter((t) => t.kind === 'registration')).toHaveLength(1);
+    expect(ctx.emulator.tokensIssued.slice(minted).filter((t) => t.kind === 'registration')).toHaveLength(1);
 
     // Stable: the shared token source is read again, the VM's user data does not change.
     expect((await ws.planExitCode()).code).toBe(0);
@@ -53,22 +46,22 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
     const everything = ws.log.join('\n') + vm.stdout + vm.stderr;
     const at = everything.indexOf(outputs.token);
     if (at >= 0) throw new Error(`token leaked: ...${everything.slice(Math.max(0, at - 600), at + 100)}`);
-    expect(everything).not.toContain(credential);
+    expect(everything).not.toContain(ctx.credential);
   });
 
   test('destroy succeeds when the runner is already gone, and waits for a busy runner a bounded time', async () => {
     const name = `busy-${engine.id}`;
     const installDir = tempDir('runner-');
     const build = (busyTimeout: number) => synthStack((s) => {
-      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: emulator.url, os: 'linux', architecture: 'x64' });
-      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: emulator.url, name, busyTimeout });
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'x64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, busyTimeout });
       new TerraformOutput(s, 'script', { value: runner.installScript(download, { installDir }), sensitive: true });
     });
-    const ws = await Workspace.init(engine, build(3), credential);
+    const ws = await Workspace.init(engine, build(3), ctx.credential);
     await ws.apply();
     expect((await runInstallScript((await ws.outputs()).script)).code).toBe(0);
     const [runner] = named(name);
-    emulator.setRunnerState(runner.id, { busy: true });
+    ctx.emulator.setRunnerState(runner.id, { busy: true });
     const started = Date.now();
     const blocked = await ws.run(['destroy', '-auto-approve', '-input=false', '-no-color']);
     expect(blocked.code).not.toBe(0);
@@ -77,28 +70,28 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
     expect(named(name)).toHaveLength(1);
 
     // The job ends; the runner is removed by hand before the next destroy: success all the same.
-    emulator.setRunnerState(runner.id, { busy: false });
-    expect(await deleteRunnerDirectly(emulator, credential, `/orgs/${ORG}`, runner.id)).toBe(204);
+    ctx.emulator.setRunnerState(runner.id, { busy: false });
+    expect(await deleteRunnerDirectly(ctx.emulator, ctx.credential, `/orgs/${ORG}`, runner.id)).toBe(204);
     await ws.destroy();
     expect(named(name)).toEqual([]);
-    expect(ws.log.join('\n')).not.toContain(credential);
+    expect(ws.log.join('\n')).not.toContain(ctx.credential);
   });
 
   test('jit: minted exactly once across plans, a replacement never collides, destroy deletes it', async () => {
     const name = `jit-${engine.id}`;
     const installDir = tempDir('runner-');
     const build = (labels: string[]) => synthStack((s) => {
-      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: emulator.url, os: 'linux', architecture: 'arm64' });
-      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: emulator.url, name, jit: true, labels });
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'arm64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, jit: true, labels });
       const script = runner.installScript(download, { installDir });
       new NullResource(s, 'Vm', { triggers: { user_data: script } });
       new TerraformOutput(s, 'script', { value: script, sensitive: true });
       new TerraformOutput(s, 'runner_name', { value: runner.runnerName });
-      new RepoRunner(s, 'Other', { owner: ORG, repository: 'octo-repo', apiUrl: emulator.url, name, jit: true });
+      new RepoRunner(s, 'Other', { owner: ORG, repository: 'octo-repo', apiUrl: ctx.emulator.url, name, jit: true });
     });
-    const jitMinted = () => emulator.tokensIssued.filter((t) => t.kind === 'jit').length;
+    const jitMinted = () => ctx.emulator.tokensIssued.filter((t) => t.kind === 'jit').length;
     const before = jitMinted();
-    const ws = await Workspace.init(engine, build(['blue']), credential);
+    const ws = await Workspace.init(engine, build(['blue']), ctx.credential);
     await ws.apply();
     expect(jitMinted() - before).toBe(2);
     for (let i = 0; i < 2; i++) expect((await ws.planExitCode()).code).toBe(0);
@@ -117,10 +110,10 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
     expect(second).not.toBe(first);
     expect(named(name).map((r) => r.name)).toEqual([second]);
     expect(jitMinted() - before).toBe(3);
-    expect(emulator.requests.filter((r) => r.status === 409)).toEqual([]);
+    expect(ctx.emulator.requests.filter((r) => r.status === 409)).toEqual([]);
 
     await ws.destroy();
     expect(named(name)).toEqual([]);
-    expect(emulator.runners(`repo:${ORG}/octo-repo`).filter((r) => r.name.startsWith(name))).toEqual([]);
+    expect(ctx.emulator.runners(`repo:${ORG}/octo-repo`).filter((r) => r.name.startsWith(name))).toEqual([]);
   });
 });

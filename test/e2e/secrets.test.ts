@@ -3,21 +3,14 @@ import * as path from 'path';
 import { TerraformOutput } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { OrgRunner, OrgRunnerToken, RunnerDownload } from '../../lib';
-import type { Emulator } from '../../lib/emulator';
 import { engines, tempDir } from '../terraform/harness';
-import { Workspace, canaryCredential, emulatorWith, synthStack } from './support';
+import { Workspace, synthStack, useEmulator } from './support';
 
 describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, engine) => {
-  let emulator: Emulator;
-  let credential: string;
-  beforeAll(async () => {
-    credential = canaryCredential();
-    emulator = await emulatorWith(credential);
-  });
-  afterAll(() => emulator.close());
+  const ctx = useEmulator();
 
-  test('no credential in cdktf.out, state, plan JSON or logs; tokens only in state, marked sensitive', async () => {
-    const apiUrl = emulator.url;
+  test('no ctx.credential in cdktf.out, state, plan JSON or logs; tokens only in state, marked sensitive', async () => {
+    const apiUrl = ctx.emulator.url;
     const dir = synthStack((s) => {
       const download = new RunnerDownload(s, 'Linux', { org: 'octo-org', apiUrl, os: 'linux', architecture: 'x64' });
       const runner = new OrgRunner(s, 'Runner', { org: 'octo-org', apiUrl, name: `secret-${engine.id}` });
@@ -31,10 +24,10 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
     });
     const synthesized = fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f)))
       .filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, 'latin1')).join('\n');
-    expect(synthesized).not.toContain(credential);
+    expect(synthesized).not.toContain(ctx.credential);
 
     const logFile = path.join(tempDir('log-'), 'tf.log');
-    const ws = await Workspace.init(engine, dir, credential, { CDKTF_GITHUB_RUNNERS_DEBUG: '1', TF_LOG: 'DEBUG', TF_LOG_PATH: logFile });
+    const ws = await Workspace.init(engine, dir, ctx.credential, { CDKTF_GITHUB_RUNNERS_DEBUG: '1', TF_LOG: 'DEBUG', TF_LOG_PATH: logFile });
     const apply = await ws.apply();
     const out = await ws.outputs();
     const secrets = [out.token, out.runner_token, out.jit_config];
@@ -42,14 +35,14 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
 
     const plan = await ws.ok(['plan', '-out=tfplan', '-input=false', '-no-color']);
     const planJson = (await ws.ok(['show', '-json', 'tfplan'])).stdout;
-    expect(planJson).not.toContain(credential);
+    expect(planJson).not.toContain(ctx.credential);
     for (const text of [apply.stdout, apply.stderr, plan.stdout, plan.stderr]) {
-      for (const s of [credential, ...secrets]) expect(text).not.toContain(s);
+      for (const s of [ctx.credential, ...secrets]) expect(text).not.toContain(s);
     }
     expect(apply.stdout).toMatch(/\(sensitive value\)/);
 
     const state = JSON.parse(ws.state());
-    expect(ws.state()).not.toContain(credential);
+    expect(ws.state()).not.toContain(ctx.credential);
     const creds = state.resources.filter((r: any) => r.type === 'null_resource' && r.name.includes('Credentials'));
     expect(creds).toHaveLength(2);
     for (const r of creds) {
@@ -57,9 +50,9 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
       expect(marked).toMatch(/"triggers"/);
     }
     // Terraform's own debug log holds the provisioners' and data sources' stderr (runtime debug on).
-    expect(fs.readFileSync(logFile, 'utf8')).not.toContain(credential);
+    expect(fs.readFileSync(logFile, 'utf8')).not.toContain(ctx.credential);
     await ws.destroy();
-    expect(ws.allFiles()).not.toContain(credential);
-    expect(ws.log.join('\n')).not.toContain(credential);
+    expect(ws.allFiles()).not.toContain(ctx.credential);
+    expect(ws.log.join('\n')).not.toContain(ctx.credential);
   });
 });

@@ -18,6 +18,20 @@ export async function emulatorWith(credential: string, latencyMs = 0): Promise<E
   return emulator;
 }
 
+/**
+ * An emulator and its canary credential for the tests of one describe block: started before
+ * them, closed after. Read the fields inside tests, once beforeAll has run.
+ */
+export function useEmulator(latencyMs = 0): { readonly emulator: Emulator; readonly credential: string } {
+  const ctx = {} as { emulator: Emulator; credential: string };
+  beforeAll(async () => {
+    ctx.credential = canaryCredential();
+    ctx.emulator = await emulatorWith(ctx.credential, latencyMs);
+  });
+  afterAll(() => ctx.emulator?.close());
+  return ctx;
+}
+
 /** Synthesizes one stack into a fresh directory and returns the stack's directory. */
 export function synthStack(build: (stack: TerraformStack) => void): string {
   const outdir = tempDir('e2e-synth-');
