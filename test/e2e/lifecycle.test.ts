@@ -49,6 +49,27 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
     expect(everything).not.toContain(ctx.credential);
   });
 
+  test('waitForOnline: the apply waits until the VM that runs the install script brings the runner online', async () => {
+    const name = `online-${engine.id}`;
+    const installDir = tempDir('runner-');
+    const dir = synthStack((s) => {
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'x64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, waitForOnline: true, onlineTimeout: 60 });
+      // The stand-in VM boots and runs its user data during the apply, as a cloud VM would.
+      new NullResource(s, 'Vm', {
+        triggers: { user_data: runner.installScript(download, { installDir }) },
+        provisioners: [{ type: 'local-exec', command: 'bash -c "$USER_DATA"', environment: { USER_DATA: runner.installScript(download, { installDir }) } }],
+      });
+    });
+    const ws = await Workspace.init(engine, dir, ctx.credential);
+    const apply = await ws.apply();
+    expect(apply.stdout).toMatch(/Runner_Online_\w+: Creation complete/);
+    expect(named(name)).toEqual([expect.objectContaining({ name, status: 'online' })]);
+    await ws.destroy();
+    expect(named(name)).toEqual([]);
+    expect(ws.log.join('\n')).not.toContain(ctx.credential);
+  });
+
   test('destroy succeeds when the runner is already gone, and waits for a busy runner a bounded time', async () => {
     const name = `busy-${engine.id}`;
     const installDir = tempDir('runner-');
