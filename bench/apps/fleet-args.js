@@ -1,0 +1,34 @@
+// Command line shared by the benchmark apps, so the library stack and its hand-written floor are
+// built from the same description: N org runners, optionally each with a stand-in VM.
+'use strict';
+const path = require('path');
+
+function fleetArgs(argv = process.argv.slice(2)) {
+  const opts = { runners: 10, vms: false, org: 'bench-org', apiUrl: 'http://127.0.0.1:1', out: 'cdktf.out' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--vms') opts.vms = true;
+    else if (a === '--runners') opts.runners = Number(argv[++i]);
+    else if (a === '--org') opts.org = argv[++i];
+    else if (a === '--api-url') opts.apiUrl = argv[++i];
+    else if (a === '--out') opts.out = path.resolve(argv[++i]);
+    else throw new Error(`unknown argument ${a}: use --runners N [--vms] [--org O] [--api-url URL] [--out DIR]`);
+  }
+  if (!Number.isInteger(opts.runners) || opts.runners < 1) throw new Error('--runners needs a positive integer');
+  return opts;
+}
+
+const runnerName = (i) => `bench-runner-${i}`;
+const RUNNER_LABELS = ['linux', 'x64'];
+
+/**
+ * Printed by every app as its last stdout line: time since node started (module loading
+ * included), split at the points that matter, and the process's peak RSS.
+ */
+function report(marks) {
+  const { performance } = require('perf_hooks');
+  const now = performance.now();
+  process.stdout.write(`${JSON.stringify({ ...marks, totalMs: now, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+}
+
+module.exports = { fleetArgs, runnerName, RUNNER_LABELS, report };

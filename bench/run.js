@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Entry of `npm run bench` (after `npm run build` and `node test/terraform/setup.js`): measures
+// synth, plan, plan-time GitHub cost, runtime start and pagination against the offline emulator,
+// prints the numbers and writes docs/benchmarks.md and docs/benchmarks-*.svg.
+// Options: --quick (fewer sizes and repetitions, report written to a scratch folder), BENCH_ENGINE=terraform|terraform-1.15|tofu,
+// BENCH_PLAN_SIZES=10,100 (the plan sizes; the default includes 1,000, whose first apply takes minutes).
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { startBenchEmulator, BENCH_ORG } = require('./lib/emulator');
+const { machine, engineVersion } = require('./lib/machine');
+const { engineEnv, loadManifest, pickEngine, ROOT } = require('./lib/terraform');
+const { writeReport, consoleSummary } = require('./lib/report');
+const { removeAllScratch } = require('./lib/stacks');
+const { runSynth } = require('./sections/synth');
+const { runPlan } = require('./sections/plan');
+const { runPlanCost } = require('./sections/plan-cost');
+const { runRuntimeStart } = require('./sections/runtime-start');
+const { runPagination } = require('./sections/pagination');
+
+const quick = process.argv.includes('--quick');
+const unknown = process.argv.slice(2).filter((a) => a !== '--quick');
+if (unknown.length) {
+  console.error(`bench: unknown argument ${unknown[0]}: the only option is --quick`);
+  process.exit(2);
+}
+
+function sizesFromEnv(name, fallback) {
+  const text = process.env[name];
+  if (!text) return fallback;
+  const sizes = text.split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name}=${text}: give comma-separated positive integers such as 10,100,1000`);
+  return sizes;
+}
+
+const PLAN = quick
+  ? {
+    synth: { sizes: [10, 100], repsFor: () => 3 },
+    plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100]), repsFor: () => 3 },
+    cost: { runners: 20, reps: 2, fleetForRateLimit: 1000 },
+    runtime: { reps: 7 },
+    pagination: { counts: [1000, 10000], reps: 1 },
+  }
+  : {
+    synth: { sizes: [10, 100, 1000, 2000], repsFor: (n) => (n >= 2000 ? 3 : 5) },
+    plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100, 1000]), repsFor: (n) => (n >= 1000 ? 3 : 5) },
+    cost: { runners: 100, reps: 3, fleetForRateLimit: 1000 },
+    runtime: { reps: 21 },
+    pagination: { counts: [1000, 10000], reps: 3 },
+  };
+
+async function main() {
+  const started = Date.now();
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'runtime', 'runtime.js'))) throw new Error('dist/runtime/runtime.js is missing: run "npm run build" (npm run bench does)');
+  const manifest = loadManifest();
+  const engine = pickEngine(manifest);
+  const { emulator, credential } = await startBenchEmulator();
+  const ctx = {
+    root: ROOT,
+    plan: PLAN,
+    emulator,
+    credential,
+    apiUrl: emulator.url,
+    org: BENCH_ORG,
+    tf: { engine, env: engineEnv(manifest, { GITHUB_TOKEN: credential }) },
+    log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`),
+  };
+  const results = { quick, machine: machine(), command: `npm run bench${quick ? ' -- --quick' : ''}`, engine: { ...engine, version: await engineVersion(engine, ctx.tf.env) }, sections: {} };
+  results.engines = manifest.engines.map((e) => ({ id: e.id, version: e.version }));
+  const sections = [
+    ['runtime', runRuntimeStart],
+    ['pagination', runPagination],
+    ['synth', runSynth],
+    ['cost', runPlanCost],
+    ['plan', runPlan],
+  ];
+  try {
+    for (const [name, run] of sections) {
+      const t = Date.now();
+      results.sections[name] = await run(ctx);
+      results.sections[name].seconds = (Date.now() - t) / 1000;
+    }
+  } finally {
+    await emulator.close();
+    removeAllScratch();
+  }
+  results.totalSeconds = (Date.now() - started) / 1000;
+  console.log('');
+  console.log(consoleSummary(results));
+  // A quick run's numbers are not the benchmark: its report goes to a scratch folder.
+  const docs = quick ? fs.mkdtempSync(path.join(os.tmpdir(), 'cgr-bench-report-')) : path.join(ROOT, 'docs');
+  const files = writeReport(results, docs);
+  console.log(`wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+}
+
+main().catch((err) => {
+  // The emulator credential is random per run, but still never printed.
+  console.error(`bench failed: ${String(err.message).replace(/gh[pousr]_[A-Za-z0-9]+/g, 'gh*_***')}`);
+  process.exit(1);
+});
