@@ -29,7 +29,7 @@ async function runPlan(ctx) {
     dirs.fix = derivedStack(dirs.library, withEpoch, 'fix');
     for (const dir of Object.values(dirs)) await tf(engine, env, dir, ['init', '-input=false', '-no-color']);
 
-    ctx.log(`plan ${runners}: applying the library stack${runners >= 500 ? ' (minutes at this size: see "Apply" in docs/benchmarks.md)' : ''}`);
+    ctx.log(`plan ${runners}: applying the library stack${runners >= 500 ? ' (minutes at this size: see the plan section of docs/benchmarks.md)' : ''}`);
     const apply = {};
     apply.library = (await tf(engine, env, dirs.library, ['apply', '-auto-approve', '-input=false', '-no-color'])).ms;
     fs.copyFileSync(path.join(dirs.library, 'terraform.tfstate'), path.join(dirs.floor, 'terraform.tfstate'));
