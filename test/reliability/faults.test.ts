@@ -1,0 +1,230 @@
+import { TerraformOutput } from 'cdktf';
+import { OrgRunner, RunnerDownload } from '../../lib';
+import { Faults } from '../../lib/emulator';
+import { Fault } from '../../lib/emulator/types';
+import { engines, tempDir } from '../terraform/harness';
+import { Workspace, runInstallScript, synthStack, useEmulator } from '../e2e/support';
+import { failure, runJson } from './diagnostics';
+
+// Rows F1–F15 of docs/reliability.md, on the first engine of the harness (the three engines
+// share the runtime, so a fault's handling does not depend on the engine; test/e2e covers them all).
+const engine = engines()[0];
+const ORG = 'octo-org';
+const DOWNLOADS = '/actions/runners/downloads$';
+const MINT = '/actions/runners/registration-token$';
+const RUNNER = '/actions/runners/\\d+$';
+const LIST = '/actions/runners$';
+
+// Small bounds so that a row takes seconds; the defaults are 300 s and 30 s.
+const BOUNDED = { CDKTF_GITHUB_RUNNERS_RETRY_BUDGET: '6', CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT: '2' };
+
+describe(`faults on ${engine.id}`, () => {
+  const ctx = useEmulator();
+  afterEach(() => ctx.emulator.clearFaults());
+
+  const runnersNamed = (prefix: string) => ctx.emulator.runners(`org:${ORG}`).filter((r) => r.name.startsWith(prefix));
+  const answers = (pathRe: string, method?: string) => ctx.emulator.requests
+    .filter((r) => new RegExp(pathRe).test(r.path) && (!method || r.method === method)).map((r) => r.status);
+  const fault = (f: Fault) => ctx.emulator.addFault(f);
+  // The destroy's refresh reads the JIT source (one runners list) before the provisioner runs:
+  // a pass-through fault, matched first, lets that read through so later faults hit the provisioner.
+  const passRefresh = () => fault({ method: 'GET', path: LIST, times: 1 });
+
+  /** A registration-token runner with its download, its install script as an output. */
+  async function tokenRunner(name: string): Promise<Workspace> {
+    const installDir = tempDir('runner-');
+    const dir = synthStack((s) => {
+      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'x64' });
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name });
+      new TerraformOutput(s, 'script', { value: runner.installScript(download, { installDir }), sensitive: true });
+    });
+    return Workspace.init(engine, dir, ctx.credential, BOUNDED);
+  }
+
+  /** An applied JIT runner: its record exists on GitHub from the apply on. */
+  async function appliedJitRunner(name: string): Promise<Workspace> {
+    const dir = synthStack((s) => {
+      new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, jit: true, busyTimeout: 5 });
+    });
+    const ws = await Workspace.init(engine, dir, ctx.credential, BOUNDED);
+    await ws.apply();
+    expect(runnersNamed(`${name}-`)).toHaveLength(1);
+    return ws;
+  }
+
+  test('F1: 502 twice on the downloads call during plan: retried, the plan succeeds', async () => {
+    const ws = await tokenRunner('f1');
+    ctx.emulator.clearRequests();
+    fault({ ...Faults.serverError({ status: 502, path: DOWNLOADS, times: 2 }) });
+    const plan = await runJson(ws, ['plan', '-input=false']);
+    expect(failure(plan)).toBeUndefined();
+    expect(answers(DOWNLOADS)).toEqual([502, 502, 200]);
+  });
+
+  test('F2: 503 twice on the registration-token mint during apply: retried, the runner registers', async () => {
+    const ws = await tokenRunner('f2');
+    ctx.emulator.clearRequests();
+    fault(Faults.serverError({ status: 503, path: MINT, times: 2 }));
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(failure(apply)).toBeUndefined();
+    expect(answers(MINT)).toEqual([503, 503, 201]);
+    const vm = await runInstallScript((await ws.outputs()).script);
+    expect(vm.code).toBe(0);
+    expect(runnersNamed('f2')).toEqual([expect.objectContaining({ name: 'f2', status: 'online' })]);
+    await ws.destroy();
+    expect(runnersNamed('f2')).toEqual([]);
+  });
+
+  test('F3: 500 twice on the runner delete during destroy: retried, the runner is gone', async () => {
+    const ws = await appliedJitRunner('f3');
+    ctx.emulator.clearRequests();
+    fault(Faults.serverError({ path: RUNNER, times: 2 }));
+    const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    expect(failure(destroy)).toBeUndefined();
+    expect(answers(RUNNER, 'DELETE')).toEqual([500, 500, 204]);
+    expect(runnersNamed('f3-')).toEqual([]);
+  });
+
+  test('F4: 500 forever during plan: bounded by the retry budget, one line, non-zero exit', async () => {
+    const ws = await tokenRunner('f4');
+    fault(Faults.serverError({ path: DOWNLOADS, times: 0 }));
+    const plan = await runJson(ws, ['plan', '-input=false']);
+    expect(plan.code).not.toBe(0);
+    expect(plan.seconds).toBeLessThan(6 + 30);
+    expect(failure(plan)).toMatch(/^GitHub answered 500 .* to GET \/orgs\/octo-org\/actions\/runners\/downloads, \d+ attempts? within the retry budget of 6 s \(CDKTF_GITHUB_RUNNERS_RETRY_BUDGET\): .*retry later$/);
+    expect(answers(DOWNLOADS).filter((s) => s === 500).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('F5: secondary rate limit (403, retry-after) on the mint during apply: waited out, then success', async () => {
+    const ws = await tokenRunner('f5');
+    ctx.emulator.clearRequests();
+    fault(Faults.secondaryRateLimit({ status: 403, retryAfter: 2, path: MINT }));
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(failure(apply)).toBeUndefined();
+    expect(answers(MINT)).toEqual([403, 201]);
+    const [limited, ok] = ctx.emulator.requests.filter((r) => /registration-token$/.test(r.path));
+    expect(ok.at - limited.at).toBeGreaterThanOrEqual(1900);
+  });
+
+  test('F6: secondary rate limit (429, retry-after) on the downloads call during plan: waited out, then success', async () => {
+    const ws = await tokenRunner('f6');
+    ctx.emulator.clearRequests();
+    fault(Faults.secondaryRateLimit({ status: 429, retryAfter: 2, path: DOWNLOADS }));
+    const plan = await runJson(ws, ['plan', '-input=false']);
+    expect(failure(plan)).toBeUndefined();
+    expect(answers(DOWNLOADS)).toEqual([429, 200]);
+    expect(plan.seconds).toBeGreaterThanOrEqual(2);
+  });
+
+  test('F7: primary rate limit exhausted with the reset seconds away: waits for it, then success', async () => {
+    const ws = await tokenRunner('f7');
+    ctx.emulator.clearRequests();
+    fault(Faults.primaryRateLimit({ resetInSeconds: 3, path: MINT }));
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(failure(apply)).toBeUndefined();
+    expect(answers(MINT)).toEqual([403, 201]);
+    const [limited, ok] = ctx.emulator.requests.filter((r) => /registration-token$/.test(r.path));
+    expect(ok.at - limited.at).toBeGreaterThanOrEqual(1900);
+  });
+
+  test('F8: primary rate limit exhausted with the reset an hour away: fails at once naming the reset time', async () => {
+    const ws = await tokenRunner('f8');
+    fault(Faults.primaryRateLimit({ resetInSeconds: 3600, path: DOWNLOADS, times: 0 }));
+    const plan = await runJson(ws, ['plan', '-input=false']);
+    expect(plan.code).not.toBe(0);
+    expect(plan.seconds).toBeLessThan(30);
+    expect(failure(plan)).toMatch(/^GitHub rate limit exhausted for the classic personal access token from GITHUB_TOKEN .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 3[56]\d\d s\), beyond the retry budget .*: retry after the reset or raise the budget$/);
+  });
+
+  test('F9: connection reset on the mint during apply: retried, the apply succeeds', async () => {
+    const ws = await tokenRunner('f9');
+    ctx.emulator.clearRequests();
+    fault({ path: MINT, reset: true });
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(failure(apply)).toBeUndefined();
+    expect(answers(MINT)).toEqual([0, 201]);
+    expect((await ws.outputs()).script).toContain('config.sh');
+  });
+
+  test('F10: an answer slower than the request timeout, once: abandoned, retried, the plan succeeds', async () => {
+    const ws = await tokenRunner('f10');
+    ctx.emulator.clearRequests();
+    fault({ path: DOWNLOADS, delayMs: 4000 });
+    const plan = await runJson(ws, ['plan', '-input=false']);
+    expect(failure(plan)).toBeUndefined();
+    expect(answers(DOWNLOADS)).toHaveLength(2);
+  });
+
+  test('F11: answers slower than the request timeout, always: bounded, one line naming the timeout', async () => {
+    const ws = await tokenRunner('f11');
+    fault({ path: DOWNLOADS, delayMs: 4000, times: 0 });
+    const plan = await runJson(ws, ['plan', '-input=false']);
+    expect(plan.code).not.toBe(0);
+    expect(plan.seconds).toBeLessThan(6 + 2 * 3 + 30);
+    expect(failure(plan)).toMatch(/^GET \/orgs\/octo-org\/actions\/runners\/downloads timed out after 2 s \(CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT\), \d+ attempts? within the retry budget of 6 s .*: check the network path to the API or raise the timeout$/);
+  });
+
+  test('F12: malformed JSON with status 200: one line, non-zero exit, state unchanged', async () => {
+    const ws = await tokenRunner('f12');
+    await ws.apply();
+    const before = ws.state();
+    fault({ path: DOWNLOADS, status: 200, body: '{"total_count": 1, "runners": [', times: 0 });
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(apply.code).not.toBe(0);
+    expect(failure(apply)).toMatch(/^GitHub answered GET \/orgs\/octo-org\/actions\/runners\/downloads with 200 but a body that is not JSON .*: check that api_url is the REST API base URL/);
+    expect(ws.state()).toBe(before);
+    ctx.emulator.clearFaults();
+    await ws.destroy();
+  });
+
+  test('F13: 500 forever on the runner delete: the destroy fails, the runner stays in state; a later destroy removes it', async () => {
+    const ws = await appliedJitRunner('f13');
+    fault(Faults.serverError({ path: RUNNER, times: 0 }));
+    const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    expect(destroy.code).not.toBe(0);
+    expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
+    expect(failure(destroy)).toMatch(/^GitHub answered 500 .* to DELETE \/orgs\/octo-org\/actions\/runners\/\d+, \d+ attempts? within the retry budget of 6 s/);
+    expect(ws.state()).toMatch(/"null_resource"[\s\S]*"Runner_Identity/);
+    expect(runnersNamed('f13-')).toHaveLength(1);
+
+    ctx.emulator.clearFaults();
+    const again = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    expect(failure(again)).toBeUndefined();
+    expect(runnersNamed('f13-')).toEqual([]);
+    expect(JSON.parse(ws.state()).resources).toEqual([]);
+  });
+
+  test('F14: connection resets, then timeouts, forever on the runner lookup: the destroy fails; a later one removes the runner', async () => {
+    const ws = await appliedJitRunner('f14');
+    passRefresh();
+    fault({ method: 'GET', path: LIST, reset: true, times: 2 });
+    fault({ method: 'GET', path: LIST, delayMs: 4000, times: 0 });
+    const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    expect(destroy.code).not.toBe(0);
+    expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
+    expect(failure(destroy)).toMatch(/^(GET \/orgs\/octo-org\/actions\/runners timed out after 2 s|cannot reach the GitHub API for GET \/orgs\/octo-org\/actions\/runners)/);
+    expect(runnersNamed('f14-')).toHaveLength(1);
+
+    ctx.emulator.clearFaults();
+    const again = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    expect(failure(again)).toBeUndefined();
+    expect(runnersNamed('f14-')).toEqual([]);
+  });
+
+  test('F15: rate limit exhausted with a far reset during destroy: fails naming the reset; after the reset a later destroy removes the runner', async () => {
+    const ws = await appliedJitRunner('f15');
+    passRefresh();
+    fault(Faults.primaryRateLimit({ resetInSeconds: 3600, times: 0 }));
+    const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    expect(destroy.code).not.toBe(0);
+    expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
+    expect(failure(destroy)).toMatch(/^GitHub rate limit exhausted .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in \d+ s\), beyond the retry budget/);
+    expect(runnersNamed('f15-')).toHaveLength(1);
+
+    // The hour passes: GitHub answers again.
+    ctx.emulator.clearFaults();
+    const again = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    expect(failure(again)).toBeUndefined();
+    expect(runnersNamed('f15-')).toEqual([]);
+  });
+});
