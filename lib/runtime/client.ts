@@ -1,5 +1,4 @@
 import { Octokit } from '@octokit/core';
-import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Connection, parseApiUrl } from './connection';
@@ -99,6 +98,8 @@ export async function connect(o: ConnectOptions): Promise<Api> {
       onSecondaryRateLimit: onLimit('secondary'),
     },
   };
+  // Loaded only for App credentials: a token run skips initializing auth-app and its dependencies.
+  const createAppAuth = credential.app ? (await import('@octokit/auth-app')).createAppAuth : undefined;
   const octokit = credential.app
     ? new ApiOctokit({
       ...common,
