@@ -44,9 +44,10 @@ export const QueryKey = {
   OWNER: 'owner',
   REPOSITORY: 'repository',
   /**
-   * Ids of the runner identity resources that consume the result, comma-separated. The runtime
-   * ignores it; it exists so that Terraform defers the read to apply time whenever one of those
-   * resources is being created, which is what makes a token fresh when a runner is created.
+   * Ignored by the runtime. It holds a resource id so that Terraform defers the read to apply
+   * time whenever that resource is being created: the constructs give the id of the scope's epoch
+   * (see lib/shared-scope.ts), replaced whenever a registration-token runner is added, removed or
+   * redefined, which is what makes a token fresh when a runner is created.
    */
   GENERATIONS: 'generations',
   /** downloads: requested platforms, comma-separated `os/arch` or `os/arch@version`. */

@@ -74,8 +74,10 @@ export interface RunnerOptions extends ConnectionProps {
  * - a `null_resource` that captures the registration token or JIT configuration once, when the
  *   runner is created, and ignores later reads: no perpetual diff for a VM that embeds it;
  * - optionally a `null_resource` that waits until the runner is online.
- * The token is minted by the scope's shared data source, whose read is deferred to the apply
- * that creates a runner because its query references the identity ids.
+ * The token is minted by the scope's shared data source. Its query references the scope's epoch,
+ * a resource whose triggers hash every registration-token runner's identity triggers, so adding,
+ * removing or redefining a runner replaces the epoch and defers the read (and the mint) to that
+ * apply; a JIT runner's entry in the JIT source references its own identity id instead.
  */
 export abstract class RunnerBase extends Construct {
   /** The runner's name on GitHub (with the generation suffix for a JIT runner). */
@@ -178,7 +180,7 @@ export abstract class RunnerBase extends Construct {
         runner_url: '',
       };
     } else {
-      const source = shared.registrationToken(this.identity.id);
+      const source = shared.registrationToken(this.node.path, triggers);
       captured = {
         token: Fn.sensitive(source.result.lookup(TokenResult.TOKEN)),
         runner_url: source.result.lookup(TokenResult.RUNNER_URL),

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import { Construct } from 'constructs';
 import { DataOperation, QueryKey } from './contract';
-import { DataExternal, Fn, Lazy, TerraformStack } from './cdktf';
+import { DataExternal, Fn, Lazy, NullResource, TerraformStack } from './cdktf';
 import { Connection } from './connection';
 import { RuntimeProgram } from './runtime-program';
 import { ScopeRef, scopeKey, scopeSlug } from './scope';
@@ -23,10 +23,11 @@ export class SharedScope extends Construct {
 
   private readonly runtime: RuntimeProgram;
   private readonly platforms: string[] = [];
-  private readonly generations: string[] = [];
+  private readonly tokenRunners = new Map<string, Record<string, string>>();
   private readonly jitRunners = new Map<string, string>();
   private downloadsSource?: DataExternal;
   private registrationSource?: DataExternal;
+  private epoch?: NullResource;
   private jitSource?: DataExternal;
 
   private constructor(stack: TerraformStack, id: string, private readonly conn: Connection, private readonly target: ScopeRef) {
@@ -45,17 +46,50 @@ export class SharedScope extends Construct {
   }
 
   /**
-   * The registration token data source shared by the scope's runners. `generation` (the id of a
-   * runner's identity resource) is unknown while that runner is being created, which defers the
-   * read, and so the mint, to the apply that creates it.
+   * The registration token data source shared by the scope's runners; `path` (the runner's
+   * construct path) and `triggers` (its identity's triggers, as synthesized) join the scope's epoch.
+   *
+   * The source's `generations` query key references one epoch `null_resource`, not the runners:
+   * the epoch's triggers hold a hash of every registration-token runner's path and identity
+   * triggers in the scope. Adding, removing or redefining a runner changes the hash, so Terraform
+   * replaces the epoch, its id is unknown until the apply, and the read (and the mint) is deferred
+   * to the apply that creates the runner. Each runner's credentials then depend on one epoch instead
+   * of on every identity of the scope, which kept N² addresses in the state. What that gives up: a
+   * runner replaced without a configuration change (`-replace`, a tainted identity) reads the token
+   * at plan time (see docs/decisions.md).
    */
-  public registrationToken(generation: string): DataExternal {
-    this.generations.push(generation);
+  public registrationToken(path: string, triggers: Record<string, string>): DataExternal {
+    if (this.tokenRunners.has(path)) throw new Error(`the runner ${path} asked twice for the registration token of its scope`);
+    this.tokenRunners.set(path, triggers);
+    this.epoch ??= new NullResource(this, 'Epoch', {
+      triggers: Lazy.anyValue({ produce: (context) => this.epochTriggers((x) => context.resolve(x)) }) as unknown as Record<string, string>,
+    });
     this.registrationSource ??= this.runtime.dataSource(this, 'RegistrationToken', this.conn, this.target, {
       [QueryKey.OPERATION]: DataOperation.REGISTRATION_TOKEN,
-      [QueryKey.GENERATIONS]: Lazy.stringValue({ produce: () => Fn.join(',', this.generations) }),
+      [QueryKey.GENERATIONS]: this.epoch.id,
     });
     return this.registrationSource;
+  }
+
+  /**
+   * The epoch's triggers, computed once every runner has registered: `runners`, a SHA-256 of the
+   * runners' paths and identity triggers in their synthesized string form (tokens resolved to
+   * their Terraform expressions), sorted by path so the hash does not depend on construction order.
+   * A trigger that is an expression (a variable, a resource attribute) is also copied as it is,
+   * under `<path>:<key>`, so that a new value of it replaces the epoch as it replaces the runner.
+   */
+  private epochTriggers(resolve: (x: unknown) => unknown): Record<string, string> {
+    const resolved = [...this.tokenRunners.keys()].sort().map((path) => {
+      const triggers = resolve(this.tokenRunners.get(path)) as Record<string, string>;
+      return [path, Object.keys(triggers).sort().map((k) => [k, triggers[k]])] as const;
+    });
+    const out: Record<string, string> = {
+      runners: crypto.createHash('sha256').update(JSON.stringify(resolved)).digest('hex'),
+    };
+    for (const [path, entries] of resolved) {
+      for (const [key, value] of entries) if (typeof value === 'string' && value.includes('${')) out[`${path}:${key}`] = value;
+    }
+    return out;
   }
 
   /** The JIT data source, now also minting for the runner `key` described by `spec`. */

@@ -1,6 +1,13 @@
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { EnterpriseRunner, OrgRunner, RepoRunner } from '../../lib';
 import { count, find, synthJson } from './synth';
+
+/** The one epoch resource of a stack with one registration-token scope. */
+function epochOf(json: any): any {
+  const epochs = Object.entries<any>(json.resource.null_resource).filter(([k]) => /_Epoch_[0-9A-F]{8}$/.test(k));
+  if (epochs.length !== 1) throw new Error(`expected one epoch, found ${epochs.length}`);
+  return epochs[0][1];
+}
 
 const SCOPES = [
   ['enterprise', (s: any, id: string, p: any) => new EnterpriseRunner(s, id, { enterprise: 'octo-enterprise', ...p }), { enterprise: 'octo-enterprise' }],
@@ -27,7 +34,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(prov['local-exec'].environment.CGR_BUSY_TIMEOUT).toBe('300');
   });
 
-  test('registration token: shared data source deferred by the identity ids, captured once', () => {
+  test('registration token: shared data source deferred by the scope\'s epoch, captured once', () => {
     const json = synthJson((s) => {
       make(s, 'A', { name: 'vm-a' });
       make(s, 'B', { name: 'vm-b' });
@@ -36,7 +43,10 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(sources).toHaveLength(1);
     const [[sourceKey, source]] = sources;
     expect(source.query).toMatchObject(scopeKeys);
-    expect(source.query.generations).toMatch(/^\$\{join\(",", \[null_resource\.A_Identity_\w+\.id, null_resource\.B_Identity_\w+\.id\]\)\}$/);
+    // One reference, whatever the number of runners: not one per identity (N² state, docs/benchmarks.md).
+    expect(source.query.generations).toMatch(/^\$\{null_resource\.GitHubRunners-[\w-]+_Epoch_[0-9A-F]{8}\.id\}$/);
+    expect(JSON.stringify(source)).not.toMatch(/_Identity_/);
+    expect(epochOf(json)).toEqual({ triggers: { runners: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const creds = find(json, 'resource', 'null_resource', 'A/Credentials');
     expect(creds.lifecycle).toEqual({ ignore_changes: ['triggers'], replace_triggered_by: [expect.stringMatching(/^null_resource\.A_Identity_\w+$/)] });
     expect(creds.triggers.token).toBe(`\${sensitive(data.external.${sourceKey}.result["token"])}`);
@@ -84,6 +94,43 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     });
     expect(json.output.args.value).toMatch(/^--url \$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\} --name vm-1 --labels gpu --work w --ephemeral --unattended --replace$/);
     expect(json.output.token.value).toMatch(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/);
+  });
+});
+
+describe('the epoch of a scope\'s registration-token runners', () => {
+  const hash = (build: (s: any) => void) => epochOf(synthJson(build)).triggers.runners;
+  const org = (s: any, id: string, p: any = {}) => new OrgRunner(s, id, { org: 'octo-org', name: `vm-${id.toLowerCase()}`, ...p });
+
+  test('changes when a runner is added, removed, renamed, relabeled or moved, not with construction order', () => {
+    const base = hash((s) => { org(s, 'A'); org(s, 'B'); });
+    expect(hash((s) => { org(s, 'B'); org(s, 'A'); })).toBe(base);
+    expect(hash((s) => { org(s, 'A'); org(s, 'B'); })).toBe(base);
+    const others = [
+      hash((s) => { org(s, 'A'); org(s, 'B'); org(s, 'C'); }),
+      hash((s) => { org(s, 'A'); }),
+      hash((s) => { org(s, 'A'); org(s, 'B', { name: 'vm-z' }); }),
+      hash((s) => { org(s, 'A'); org(s, 'B', { labels: ['gpu'] }); }),
+      hash((s) => { org(s, 'A'); org(s, 'B', { ephemeral: true }); }),
+      hash((s) => { org(s, 'A'); org(s, 'Other', { name: 'vm-b' }); }),
+    ];
+    expect(new Set([base, ...others]).size).toBe(others.length + 1);
+  });
+
+  test('ignores what does not replace a runner, and jit runners', () => {
+    const base = hash((s) => { org(s, 'A'); });
+    expect(hash((s) => { org(s, 'A', { deregisterOnDestroy: false, busyTimeout: 10, waitForOnline: true }); })).toBe(base);
+    expect(hash((s) => { org(s, 'A'); org(s, 'J', { jit: true }); })).toBe(base);
+    // A scope of jit runners only has no epoch.
+    const jitOnly = synthJson((s) => { org(s, 'J', { jit: true }); });
+    expect(Object.keys(jitOnly.resource.null_resource).filter((k) => k.includes('_Epoch_'))).toEqual([]);
+  });
+
+  test('a trigger that is an expression is hashed as written and copied, so its value replaces the epoch too', () => {
+    const json = synthJson((s) => {
+      const v = new TerraformVariable(s, 'cred', { type: 'string' });
+      org(s, 'A', { credentialEnv: v.stringValue });
+    });
+    expect(epochOf(json).triggers).toEqual({ 'runners': expect.stringMatching(/^[0-9a-f]{64}$/), 'test/A:credential_env': '${var.cred}' });
   });
 });
 

@@ -49,6 +49,79 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
     expect(everything).not.toContain(ctx.credential);
   });
 
+  test('registration-token runners depend on the scope epoch, not on each other; a runner added later still gets its token at apply', async () => {
+    const prefix = `epoch-${engine.id}`;
+    const build = (n: number) => synthStack((s) => {
+      for (let i = 1; i <= n; i++) {
+        const runner = new OrgRunner(s, `Runner${i}`, { org: ORG, apiUrl: ctx.emulator.url, name: `${prefix}-${i}` });
+        new TerraformOutput(s, `token_${i}`, { value: runner.token, sensitive: true });
+      }
+    });
+    // Each runner's credentials list its own identity and the epoch, whatever the fleet's size
+    // (they used to list every identity of the scope: N² addresses in the state).
+    const bounded = (ws: Workspace, runners: number) => {
+      const creds = JSON.parse(ws.state()).resources.filter((r: any) => r.type === 'null_resource' && /_Credentials_/.test(r.name));
+      expect(creds).toHaveLength(runners);
+      for (const r of creds) {
+        const deps: string[] = r.instances[0].dependencies;
+        const runner = r.name.split('_')[0];
+        expect(deps.filter((d) => /_Identity_/.test(d))).toEqual([expect.stringMatching(new RegExp(`^null_resource\\.${runner}_Identity_`))]);
+        expect(deps.filter((d) => /_Epoch_/.test(d))).toHaveLength(1);
+        expect(deps.length).toBeLessThanOrEqual(3);
+      }
+    };
+    const registrations = () => ctx.emulator.tokensIssued.filter((t) => t.kind === 'registration');
+
+    const ws = await Workspace.init(engine, build(3), ctx.credential);
+    await ws.apply();
+    bounded(ws, 3);
+    const before = await ws.outputs();
+    expect((await ws.planExitCode()).code).toBe(0);
+
+    // A fourth runner: the saved plan defers the token read, which mints at the apply, hours later.
+    replaceConfig(ws, build(4));
+    const minted = registrations().length;
+    const plan = await ws.ok(['plan', '-out=tfplan', '-input=false', '-no-color']);
+    expect(plan.stdout).toMatch(/data\.external\.\S+_RegistrationToken_\w+ will be read during apply/);
+    expect(registrations()).toHaveLength(minted);
+    const changes = JSON.parse((await ws.ok(['show', '-json', 'tfplan'])).stdout).resource_changes as any[];
+    const touched = changes.filter((c) => !c.change.actions.every((a: string) => a === 'no-op' || a === 'read')).map((c) => c.address);
+    expect(touched.sort()).toEqual([
+      expect.stringMatching(/_Epoch_/), expect.stringMatching(/^null_resource\.Runner4_Credentials_/), expect.stringMatching(/^null_resource\.Runner4_Identity_/),
+    ]);
+    ctx.emulator.clock.advance(2 * 3600);
+    const appliedAt = ctx.emulator.clock.now();
+    await ws.ok(['apply', '-input=false', '-no-color', 'tfplan']);
+    expect(registrations().slice(minted)).toEqual([expect.objectContaining({ scope: `org:${ORG}` })]);
+    expect(registrations()[minted].at).toBeGreaterThanOrEqual(appliedAt);
+
+    const after = await ws.outputs();
+    for (let i = 1; i <= 3; i++) expect(after[`token_${i}`]).toBe(before[`token_${i}`]);
+    expect(after.token_4).toMatch(/^[A-Z0-9]{29}$/);
+    expect(after.token_4).not.toBe(before.token_1);
+    bounded(ws, 4);
+    expect((await ws.planExitCode()).code).toBe(0);
+
+    // The trade-off (docs/decisions.md): replacing a runner without a configuration change leaves
+    // the epoch as it is, so the plan itself mints; replacing the epoch too defers the mint again.
+    const address = (kind: string) => {
+      const r = JSON.parse(ws.state()).resources.find((x: any) => new RegExp(kind).test(x.name));
+      return `null_resource.${r.name}`;
+    };
+    const identity = address('^Runner1_Identity_');
+    let count = registrations().length;
+    const replaced = await ws.ok(['plan', `-replace=${identity}`, '-input=false', '-no-color']);
+    expect(replaced.stdout).not.toMatch(/RegistrationToken\w* will be read during apply/);
+    expect(registrations().length).toBe(count + 1);
+    count = registrations().length;
+    const withEpoch = await ws.ok(['plan', `-replace=${identity}`, `-replace=${address('_Epoch_')}`, '-input=false', '-no-color']);
+    expect(withEpoch.stdout).toMatch(/RegistrationToken\w* will be read during apply/);
+    expect(registrations().length).toBe(count);
+
+    await ws.destroy();
+    expect(ws.log.join('\n')).not.toContain(ctx.credential);
+  });
+
   test('waitForOnline: the apply waits until the VM that runs the install script brings the runner online', async () => {
     const name = `online-${engine.id}`;
     const installDir = tempDir('runner-');
