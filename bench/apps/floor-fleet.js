@@ -45,12 +45,13 @@ const downloads = opts.vms
   : undefined;
 
 const deleteCommand = `node '${runtime.path}' delete-runner --api-url "$CGR_API_URL" --org "$CGR_ORG" --name "$CGR_NAME" --busy-timeout "$CGR_BUSY_TIMEOUT"`;
+const triggersOf = (i) => ({
+  api_url: apiUrl, org, name: runnerName(i), labels: RUNNER_LABELS.join(','), runner_group: '', work_folder: '', mode: 'persistent', no_default_labels: 'false',
+});
 const identities = [];
 for (let i = 1; i <= opts.runners; i++) {
   identities.push(new NullResource(stack, nestedId(`runner-${i}`, 'Identity'), {
-    triggers: {
-      api_url: apiUrl, org, name: runnerName(i), labels: RUNNER_LABELS.join(','), runner_group: '', work_folder: '', mode: 'persistent', no_default_labels: 'false',
-    },
+    triggers: triggersOf(i),
     provisioners: [{
       type: 'local-exec',
       when: 'destroy',
@@ -59,9 +60,16 @@ for (let i = 1; i <= opts.runners; i++) {
     }],
   }));
 }
+// The scope's epoch: a SHA-256 of every runner's construct path and identity triggers (keys
+// sorted), runners sorted by path; the token source's query references its id.
+const fleet = Array.from({ length: opts.runners }, (_, k) => [`fleet/runner-${k + 1}`, Object.entries(triggersOf(k + 1)).sort(([a], [b]) => (a < b ? -1 : 1))])
+  .sort(([a], [b]) => (a < b ? -1 : 1));
+const epoch = new NullResource(stack, nestedId(shared, 'Epoch'), {
+  triggers: { runners: crypto.createHash('sha256').update(JSON.stringify(fleet)).digest('hex') },
+});
 const token = new DataExternal(stack, nestedId(shared, 'RegistrationToken'), {
   program,
-  query: { ...scopeQuery, operation: 'registration-token', generations: Fn.join(',', identities.map((r) => r.id)) },
+  query: { ...scopeQuery, operation: 'registration-token', generations: epoch.id },
 });
 const download = (field) => downloads.result.lookup(`linux/x64:${field}`);
 for (let i = 1; i <= opts.runners; i++) {

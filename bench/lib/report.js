@@ -10,6 +10,7 @@ const GOALS = { synthRatio: 1.3, synth1000Ms: 3000, planRatio: 1.5, runtimeRatio
 
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const ms0 = (ms) => `${ms.toFixed(0)} ms`;
+const msMiss = (ms) => `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 const x2 = (r) => `${r.toFixed(2)}x`;
 const mb = (kb) => `${(kb / 1024).toFixed(0)} MB`;
 const bytesMb = (b) => `${(b / 1e6).toFixed(b < 1e6 ? 2 : 1)} MB`;
@@ -82,15 +83,26 @@ function synthSection(synth) {
   ].join('\n');
 }
 
+/**
+ * Numbers of the previous full run (commit b5ae9a3, same machine, terraform 1.11.4), before two
+ * changes this report compares against: the scope's token source referenced every runner identity
+ * (item 2), and the runtime bundle scheduled requests through Bottleneck (items 4 and 5).
+ */
+const PREVIOUS = {
+  commit: 'b5ae9a3',
+  plan: { runners: 1000, credentialDeps: 1001, stateBytes: 59.8e6, applyMs: 768920, planMs: 27920 },
+  runtime: { ratio: 1.77, dataMs: 124, nodeMs: 70, zeroDelay: 16, waitedMs: 17 },
+  pagination: { runners: 10000, ratio: 7.59, zeroDelay: 1200, waitedMs: 1308, ms: 1769 },
+};
+
 function planSection(plan, engine) {
   const rows = plan.rows.map((r) => [
-    int(r.runners), sec(r.library.ms), sec(r.floor.ms), `**${x2(r.ratio)}**`, sec(r.fix.ms), x2(r.fixRatio),
-    String(r.library.requests), bytesMb(r.state.library.stateBytes), bytesMb(r.state.fix.stateBytes), sec(r.apply.library), sec(r.apply.fix), String(r.reps),
+    int(r.runners), sec(r.library.ms), sec(r.floor.ms), `**${x2(r.ratio)}**`, String(r.library.requests),
+    bytesMb(r.state.stateBytes), int(r.state.credentialDeps), sec(r.applyMs), String(r.reps),
   ]);
   const big = plan.rows[plan.rows.length - 1];
   const small = plan.rows[0];
-  const deferral = small.deferral;
-  const quadratic = big.apply.library / big.apply.fix;
+  const before = big.runners === PREVIOUS.plan.runners ? PREVIOUS.plan : undefined;
   const paragraphs = [
     ['## 2. Plan after apply'],
     [
@@ -98,35 +110,42 @@ function planSection(plan, engine) {
       'registration-token org runners (no VMs), with the provider test builds of `test/terraform`',
       'against the emulator; every re-plan must report no changes. The floor is item 1\'s floor stack: its',
       'JSON is identical to the library\'s, so it plans against a copy of the library\'s applied state, and',
-      'its ratio measures only the noise between runs. The third column is the library\'s JSON with the fix',
-      'proposed below (one "epoch" resource instead of a reference to every runner), applied on its own.',
+      'its ratio measures only the noise between runs. "First apply" is the library stack\'s apply from',
+      'an empty state (local backend); "dependencies" is what one runner\'s credentials resource records',
+      'in the state.',
     ],
-    [table(['runners', 'library plan', 'floor plan', 'ratio', 'with epoch fix', 'library / fix', 'API requests per re-plan', 'state (library)', 'state (fix)', 'first apply (library)', 'first apply (fix)', 'runs each'], rows)],
+    [table(['runners', 'library plan', 'floor plan', 'ratio', 'API requests per re-plan', 'state', 'dependencies per credentials', 'first apply', 'runs each'], rows)],
     ['![plan time against fleet size](benchmarks-plan.svg)'],
     [
-      'The ratio goal is met by construction, but the absolute numbers show a cost that grows faster than',
-      'the fleet. **Cause** (in `lib/shared-scope.ts`): the scope\'s registration-token data source lists',
-      'the id of every runner identity in its query (`generations`), and every runner\'s credentials',
-      'resource reads that data source, so Terraform records every identity as a dependency of every',
-      `credentials resource (and of every VM that embeds its token): ${int(big.state.library.credentialDeps)} dependencies each at`,
-      `${int(big.runners)} runners, against ${int(big.state.fix.credentialDeps)} with the fix. The state holds N² addresses`,
-      `(${bytesMb(big.state.library.stateBytes)} at ${int(big.runners)} runners against ${bytesMb(big.state.fix.stateBytes)}), every plan decodes it, and Terraform's local`,
-      'backend rewrites the whole file after each resource it creates, so the first apply grows faster',
-      `than N²: ${sec(big.apply.library)} against ${sec(big.apply.fix)} with the fix (${x2(quadratic)}), and the re-plan is ${x2(big.fixRatio)} slower.`,
-      'Remote backends upload that state too, and a fleet with VMs doubles it.',
+      '**State grows linearly.** The scope\'s registration-token data source (`lib/shared-scope.ts`)',
+      'references one epoch `null_resource` in its `generations` query key, whose triggers hold a',
+      'SHA-256, computed at synth, of every registration-token runner\'s path and identity triggers in',
+      'the scope. Each runner\'s credentials resource therefore depends on its own identity, the epoch',
+      `and the token source: ${int(big.state.credentialDeps)} dependencies at ${int(big.runners)} runners, ${int(small.state.credentialDeps)} at ${int(small.runners)}.`,
+      ...(before ? [
+        `Before this change (the run of commit ${PREVIOUS.commit}, same machine and engine) the source listed every`,
+        `identity's id, so every credentials resource depended on every identity: ${int(before.credentialDeps)} dependencies each,`,
+        `N² addresses in a ${bytesMb(before.stateBytes)} state at ${int(before.runners)} runners, which every plan decodes and Terraform's`,
+        'local backend rewrote after each resource it created. Now at the same size: state',
+        `${bytesMb(big.state.stateBytes)} (${x2(before.stateBytes / big.state.stateBytes)} smaller), first apply ${sec(big.applyMs)} against ${sec(before.applyMs)}`,
+        `(${x2(before.applyMs / big.applyMs)} faster), re-plan ${sec(big.library.ms)} against ${sec(before.planMs)} (${x2(before.planMs / big.library.ms)} faster).`,
+      ] : []),
     ],
     [
-      '**Proposed fix** (lib/shared-scope.ts, no contract key changes): reference one epoch',
-      '`null_resource` from the token source instead of the identities: its trigger is a hash, computed',
-      'at synth, of every runner identity\'s triggers in the scope, and the query\'s `generations` holds',
-      'its id. Adding, removing or redefining a runner changes the hash, replaces the epoch, and so still',
-      'defers the read (and the mint) to the apply; each consumer depends on one resource instead of N.',
-      ...(deferral ? [`Checked in this run at ${int(small.runners)} + 1 runners: adding a runner defers the token read to the apply with the library (${deferral.library.deferred ? 'yes' : 'no'}) and with the fix (${deferral.fix.deferred ? 'yes' : 'no'}).`] : []),
-      'What it gives up: a runner replaced without a configuration change (`-replace`, a tainted',
-      'identity) gets a token minted at plan time rather than at apply, stale only if a saved plan is',
-      'applied more than an hour later. The JIT source has the same N² shape (its query embeds each',
-      'runner\'s identity id for the name suffix) and needs its own change, for example a suffix derived',
-      'from the epoch and the runner\'s key.',
+      '**Deferral kept.** Adding, removing or redefining a runner changes the hash, Terraform replaces',
+      'the epoch, its id is unknown until the apply, and so the token read (and the mint) still happens',
+      'during the apply that creates the runner.',
+      ...(small.deferral ? [`Checked in this run at ${int(small.runners)} + 1 runners: the plan defers the token read to the apply (${small.deferral.deferred ? 'yes' : 'no'}) and sends ${small.deferral.tokenRequests} token request(s).`] : []),
+      'What it gives up: a runner replaced without a configuration change (`terraform apply -replace`,',
+      'a tainted identity) leaves the epoch as it is, so its token is minted at plan time rather than at',
+      'apply: stale only if a saved plan is applied more than an hour later (see docs/decisions.md).',
+    ],
+    [
+      '**JIT fleets keep the N² shape.** The JIT source\'s query embeds each runner\'s identity id',
+      '(its `generation`), from which the runtime derives the runner\'s name suffix, so a replacement',
+      'never collides with the runner it replaces; every JIT credentials resource therefore depends on',
+      'every JIT identity of the scope. Not measured here (this fleet has no JIT runners); changing it',
+      'needs another source for the suffix that still changes exactly when the runner is replaced.',
     ],
   ];
   return paragraphs.map((p) => p.join('\n')).join('\n\n');
@@ -175,25 +194,23 @@ function runtimeSection(rt) {
     `Bundle: \`dist/runtime/runtime.js\` ${int(rt.bundleBytes)} bytes (${int(rt.bundleGzipBytes)} gzipped).`,
     '',
     `Of the ${ms0(rt.runtimeData - rt.nodeE0)} the runtime adds to node's start, ${ms0(load)} is loading the bundle (parse and`,
-    `compile, whatever the command) and ${ms0(call)} is the call. Within the call, ${rt.timers.zeroDelay} zero-delay \`setTimeout\`s`,
-    `wait ${ms0(rt.timers.waitedMs)} in all (counted by preloading [bench/lib/count-timers.js](../bench/lib/count-timers.js) into 5 extra runs): the`,
-    '[Bottleneck](https://github.com/SGrondin/bottleneck) limiters through which `@octokit/plugin-retry` and',
-    '`@octokit/plugin-throttling` schedule every request yield to the event loop with `setTimeout(0)`',
-    '(at least 1 ms each in node) at each bookkeeping step. The minimal program that only POSTs with',
-    `node's http is at ${x2(rt.minimalRatio)}.`,
+    `compile, whatever the command) and ${ms0(call)} is the call; the minimal program that only POSTs with node's`,
+    `http is at ${x2(rt.minimalRatio)}. \`@octokit/plugin-retry\` and \`@octokit/plugin-throttling\`, which issue 2 requires, schedule`,
+    'every request through a limiter. With [Bottleneck](https://github.com/SGrondin/bottleneck), their own, the call',
+    `yielded to the event loop with \`setTimeout(0)\` (at least 1 ms each in node) at each bookkeeping step: ${PREVIOUS.runtime.zeroDelay}`,
+    `waits, ${PREVIOUS.runtime.waitedMs} ms per call, and ${x2(PREVIOUS.runtime.ratio)} (${PREVIOUS.runtime.dataMs} ms against ${PREVIOUS.runtime.nodeMs} ms) in the run of commit ${PREVIOUS.commit}, which`,
+    'missed the goal. The plugins stay; the bundle now puts [lib/runtime/limiter.ts](../lib/runtime/limiter.ts), the part',
+    'of Bottleneck\'s API they use, in Bottleneck\'s place ([scripts/bundle.js](../scripts/bundle.js)), and loads',
+    '`@octokit/auth-app` only for App credentials. In this run the call waits on',
+    `${rt.timers.zeroDelay} zero-delay \`setTimeout\`s (${ms0(rt.timers.waitedMs)}; counted by preloading [bench/lib/count-timers.js](../bench/lib/count-timers.js) into 5 extra runs).`,
     '',
     ok
       ? `Goal met (${x2(rt.ratio)} against ${x2(GOALS.runtimeRatio)}).`
       : [
-        `Goal missed by ${ms0(rt.runtimeData - target)} (${x2(rt.ratio)} against ${x2(GOALS.runtimeRatio)}; the target is ${ms0(target)} here).`,
-        `What would close it (lib/runtime and scripts/bundle.js, not changed here): first, replace the two`,
-        `plugins with a Bottleneck-free hook in \`lib/runtime/client.ts\` (the program sends one request at a`,
-        `time: retry 5xx, resets and timeouts with backoff inside the budget, wait out \`retry-after\` and`,
-        `\`x-ratelimit-reset\`, keep writes 1 s apart), which removes the ${ms0(rt.timers.waitedMs)} of timer waits and`,
-        `brings the call to about ${ms0(rt.runtimeData - rt.timers.waitedMs)} (${x2((rt.runtimeData - rt.timers.waitedMs) / rt.nodeE0)}). Then, for margin, load less: the emulator is about`,
-        'a third of the bundle and `@octokit/auth-app` is needed only for App credentials (a second bundle',
-        'for the `emulator` subcommand, a lazy `require`), and V8\'s compiled code can be cached',
-        '(`vm.Script` `cachedData`, or `module.enableCompileCache()` on node >= 22.1).',
+        `Goal missed by ${msMiss(rt.runtimeData - target)} (${rt.ratio.toFixed(3)}x against ${x2(GOALS.runtimeRatio)}; the target is ${ms0(target)} here).`,
+        'What would close it: load less. The emulator is about a third of the bundle (a second bundle for the',
+        '`emulator` subcommand), and V8\'s compiled code can be cached (`vm.Script` `cachedData`, or',
+        '`module.enableCompileCache()` on node >= 22.1).',
       ].join('\n'),
   ].join('\n');
 }
@@ -220,11 +237,15 @@ function paginationSection(p) {
     '',
     small === big || big.maxRssKb === null ? '' : `From ${int(small.runners)} to ${int(big.runners)} runners the runtime's peak grows by ${(perRunner(small.maxRssKb, big.maxRssKb) / 1024).toFixed(1)} KiB per runner, the minimal lister's by ${(perRunner(small.minimal.maxRssKb, big.minimal.maxRssKb) / 1024).toFixed(1)} KiB: linear in the result, nothing kept per page.`,
     '',
-    `Not a goal, but the same cause as item 4's miss: the runtime takes ${x2(big.ms / big.minimal.ms)} the minimal lister's time for`,
-    `${int(big.runners)} runners. In one run with timers counted, ${int(p.timers.zeroDelay)} zero-delay \`setTimeout\`s waited`,
-    `${ms0(p.timers.waitedMs)} of ${ms0(p.timers.ms)}, about ${(p.timers.zeroDelay / big.requests).toFixed(0)} per page: Bottleneck's yields between pages. The`,
-    'Bottleneck-free client proposed in item 4 removes them.',
+    `Not a goal: the runtime takes ${x2(big.ms / big.minimal.ms)} the minimal lister's time for ${int(big.runners)} runners. In one run with`,
+    `timers counted, ${int(p.timers.zeroDelay)} zero-delay \`setTimeout\`s waited ${ms0(p.timers.waitedMs)} of ${ms0(p.timers.ms)}; with Bottleneck (item 4) it was`,
+    `${int(PREVIOUS.pagination.zeroDelay)} waits, ${int(PREVIOUS.pagination.waitedMs)} ms of ${int(PREVIOUS.pagination.ms)} ms, and ${x2(PREVIOUS.pagination.ratio)} the minimal lister's time (run of commit ${PREVIOUS.commit}).`,
   ].join('\n');
+}
+
+function longestSection(sections) {
+  const [name, v] = Object.entries(sections).sort(([, a], [, b]) => b.seconds - a.seconds)[0];
+  return `${name} (${(v.seconds / 60).toFixed(1)} min)`;
 }
 
 function document(results) {
@@ -266,9 +287,9 @@ function document(results) {
     '## Run time',
     '',
     `${Object.entries(s).map(([k, v]) => `${k} ${(v.seconds / 60).toFixed(1)} min`).join(', ')}.`,
-    (s.plan.rows.some((r) => r.runners >= 1000) && results.totalSeconds > 15 * 60)
-      ? `The run exceeds its 15-minute budget because of the library's first apply at ${int(s.plan.rows[s.plan.rows.length - 1].runners)} runners (${sec(s.plan.rows[s.plan.rows.length - 1].apply.library)}, see the plan section); with the epoch fix that apply takes ${sec(s.plan.rows[s.plan.rows.length - 1].apply.fix)}. \`BENCH_PLAN_SIZES=10,100 npm run bench\` skips it.`
-      : '',
+    results.totalSeconds > 15 * 60
+      ? `The run exceeds its 15-minute budget; the longest section is ${longestSection(s)}. \`BENCH_PLAN_SIZES=10,100 npm run bench\` leaves out the 1,000-runner plan.`
+      : `The whole run took ${(results.totalSeconds / 60).toFixed(1)} minutes, within its 15-minute budget.`,
     '',
   ].join('\n');
 }
@@ -297,7 +318,6 @@ function writeReport(results, docsDir) {
     series: [
       { name: 'cdktf-github-runners', points: s.plan.rows.map((r) => [r.runners, r.library.ms / 1000]) },
       { name: 'floor: same JSON', points: s.plan.rows.map((r) => [r.runners, r.floor.ms / 1000]), dashed: true },
-      { name: 'library with the proposed epoch fix', points: s.plan.rows.map((r) => [r.runners, r.fix.ms / 1000]) },
     ],
   }));
   return files;

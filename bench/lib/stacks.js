@@ -1,6 +1,5 @@
 // Synthesizing the benchmark apps into scratch directories, and the checks on what they wrote.
 'use strict';
-const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -60,33 +59,6 @@ function sameTerraform(dirA, dirB) {
   return JSON.stringify(terraformJson(dirA)) === JSON.stringify(terraformJson(dirB));
 }
 
-/**
- * The fix proposed for the quadratic state (see docs/benchmarks.md), applied to the library's
- * JSON: the registration token source's query references one "epoch" resource whose trigger is
- * a hash of every runner identity's triggers (a literal known at synth), instead of referencing
- * every identity. Adding, removing or redefining a runner still replaces the epoch and so still
- * defers the read to the apply; each consumer depends on 1 resource instead of N.
- */
-function withEpoch(json) {
-  const out = JSON.parse(JSON.stringify(json));
-  const resources = out.resource.null_resource;
-  const identities = Object.keys(resources).filter((k) => /_Identity_[0-9A-F]{8}$/.test(k)).sort();
-  const fleet = crypto.createHash('sha256').update(JSON.stringify(identities.map((k) => [k, resources[k].triggers]))).digest('hex');
-  resources.GitHubRunners_Epoch = { triggers: { fleet } };
-  for (const source of Object.values(out.data.external)) {
-    if (source.query.generations !== undefined) source.query.generations = '${null_resource.GitHubRunners_Epoch.id}';
-  }
-  return out;
-}
-
-/** Copies a synthesized stack directory, rewriting its JSON with `transform`. */
-function derivedStack(fromDir, transform, prefix) {
-  const dir = path.join(scratch(prefix), 'stack');
-  fs.cpSync(fromDir, dir, { recursive: true, filter: (src) => !/[/\\](\.terraform|terraform\.tfstate[^/\\]*)$/.test(src) });
-  fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(transform(terraformJson(fromDir)), null, 2));
-  return dir;
-}
-
 /** Removes the scratch directory a stack directory lives in. */
 function removeStack(stackDir) {
   let dir = path.resolve(stackDir);
@@ -98,4 +70,4 @@ function removeStack(stackDir) {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-module.exports = { removeAllScratch, removeStack, scratch, appArgs, synth, appReport, terraformJson, sameTerraform, withEpoch, derivedStack };
+module.exports = { removeAllScratch, removeStack, scratch, appArgs, synth, appReport, terraformJson, sameTerraform };
