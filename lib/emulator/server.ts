@@ -38,7 +38,12 @@ export async function handle(core: EmulatorCore, req: http.IncomingMessage, res:
     if (core.latencyMs > 0) await sleep(core.latencyMs);
     const fault = core.faults.take(method, rawPath);
     if (fault) {
-      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.delayMs) {
+        // Take the body first, as GitHub does: a slow answer to a write still acts on it, even
+        // when the client has given up waiting (the "answer lost after GitHub acted" case).
+        ctx.body().catch(() => undefined);
+        await sleep(fault.delayMs);
+      }
       if (fault.reset) {
         req.socket.destroy();
         return;

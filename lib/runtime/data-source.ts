@@ -7,8 +7,8 @@ import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
 import { downloadsResult, parsePlatforms } from './downloads';
 import { UserError } from './errors';
 import {
-  createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, generateJitConfig, listDownloads, listRunners,
-  resolveRunnerGroup, RunnerGroup, runnerSummary,
+  createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
+  JitRequest, listDownloads, listRunners, resolveRunnerGroup, RunnerGroup, runnerSummary,
 } from './operations';
 import { runnerUrl, scopeFrom, scopeLabel } from './scope';
 
@@ -130,6 +130,10 @@ function parseSpec(key: string, text: string): JitRunnerSpec {
  * Mints a JIT configuration for each runner that does not exist yet. The scope's runners are
  * listed once; a runner that already exists (a re-plan, or the config was already used) gets
  * status `existing` and no config, so re-reading never mints twice.
+ *
+ * All or nothing: a configuration reaches Terraform only through this program's answer, so when
+ * one mint fails, the runners minted before it in this run are deleted again before the error is
+ * reported. Otherwise the next read would find them `existing`, and their VMs would get no config.
  */
 async function jitConfigs(api: Api, query: Query): Promise<Record<string, string>> {
   const specs: [string, JitRunnerSpec][] = [];
@@ -146,22 +150,64 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
   const existing = new Map((await listRunners(api)).map((r) => [r.name, r]));
   const groups = new Map<string, RunnerGroup[]>();
   const seen = new Set<string>();
-  for (const [key, spec] of specs) {
-    const name = generationName(spec.name, spec.generation);
-    if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
-    seen.add(name);
-    const found = existing.get(name);
-    if (found) {
-      put(result, key, '', found.id, name, 'existing');
-      continue;
+  const minted: { id: number; name: string }[] = [];
+  try {
+    for (const [key, spec] of specs) {
+      const name = generationName(spec.name, spec.generation);
+      if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
+      seen.add(name);
+      const found = existing.get(name);
+      if (found) {
+        put(result, key, '', found.id, name, 'existing');
+        continue;
+      }
+      const groupId = api.scope.kind === 'repo' && (spec.runner_group ?? '') === ''
+        ? DEFAULT_RUNNER_GROUP_ID
+        : await resolveRunnerGroup(api, spec.runner_group, groups);
+      const jit = await mintOnce(api, { name, runner_group_id: groupId, labels: spec.labels, work_folder: spec.work_folder });
+      minted.push({ id: jit.runner.id, name });
+      put(result, key, jit.encoded_jit_config, jit.runner.id, name, 'minted');
     }
-    const groupId = api.scope.kind === 'repo' && (spec.runner_group ?? '') === ''
-      ? DEFAULT_RUNNER_GROUP_ID
-      : await resolveRunnerGroup(api, spec.runner_group, groups);
-    const jit = await generateJitConfig(api, { name, runner_group_id: groupId, labels: spec.labels, work_folder: spec.work_folder });
-    put(result, key, jit.encoded_jit_config, jit.runner.id, name, 'minted');
+  } catch (err) {
+    if (minted.length === 0) throw err;
+    throw await rollBack(api, minted, err);
   }
   return result;
+}
+
+/**
+ * One JIT mint. A 409 means a runner of this generation's name appeared after the listing: an
+ * earlier attempt of this very mint whose answer was lost (a timeout or reset after GitHub acted),
+ * since the name is unique to this resource's generation and Terraform holds the state lock. Its
+ * configuration never reached Terraform, so it is deleted and minted again, once.
+ */
+async function mintOnce(api: Api, body: JitRequest): Promise<JitConfig> {
+  try {
+    return await generateJitConfig(api, body);
+  } catch (err) {
+    if (!(err instanceof UserError) || err.status !== 409) throw err;
+    const orphan = await findRunnerByName(api, body.name);
+    if (!orphan || orphan.busy || orphan.status === 'online') throw err;
+    await deleteRunner(api, orphan.id);
+    return generateJitConfig(api, body);
+  }
+}
+
+async function rollBack(api: Api, minted: { id: number; name: string }[], cause: unknown): Promise<Error> {
+  const left: string[] = [];
+  for (const r of minted) {
+    try {
+      await deleteRunner(api, r.id);
+    } catch {
+      left.push(r.name);
+    }
+  }
+  const message = (cause as Error).message ?? String(cause);
+  const status = cause instanceof UserError ? cause.status : undefined;
+  if (left.length === 0) {
+    return new UserError(`${message} (the ${minted.length} JIT runner(s) minted before it in this run were deleted again; the next apply mints them afresh)`, status);
+  }
+  return new UserError(`${message} (JIT runner(s) ${left.join(', ')} were minted but could not be deleted again: delete them on GitHub before the next apply, or their VMs get no configuration)`, status);
 }
 
 function put(result: Record<string, string>, key: string, config: string, id: number, name: string, status: string): void {

@@ -227,4 +227,55 @@ describe(`faults on ${engine.id}`, () => {
     expect(failure(again)).toBeUndefined();
     expect(runnersNamed('f15-')).toEqual([]);
   });
+
+  /** Three JIT runners of one scope, each config an output (as a VM's user data would embed it). */
+  async function jitFleet(prefix: string, env: NodeJS.ProcessEnv = BOUNDED): Promise<Workspace> {
+    const dir = synthStack((s) => {
+      for (const i of [1, 2, 3]) {
+        const runner = new OrgRunner(s, `Runner${i}`, { org: ORG, apiUrl: ctx.emulator.url, name: `${prefix}-${i}`, jit: true });
+        new TerraformOutput(s, `config${i}`, { value: runner.jitConfig, sensitive: true });
+      }
+    });
+    return Workspace.init(engine, dir, ctx.credential, env);
+  }
+  const JIT = '/actions/runners/generate-jitconfig$';
+
+  test('F16: the second of three JIT mints refused: nothing left on GitHub; the next apply configures every VM', async () => {
+    const ws = await jitFleet('f16');
+    fault({ method: 'POST', path: JIT, times: 1 }); // the first mint goes through
+    fault({ method: 'POST', path: JIT, status: 422, body: JSON.stringify({ message: 'Validation Failed', status: '422' }) });
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(apply.code).not.toBe(0);
+    expect(failure(apply)).toMatch(/^GitHub refused .*\(the 1 JIT runner\(s\) minted before it in this run were deleted again; the next apply mints them afresh\)$|^.*422.*deleted again; the next apply mints them afresh\)$/);
+    expect(runnersNamed('f16-')).toEqual([]);
+
+    const again = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(failure(again)).toBeUndefined();
+    const out = await ws.outputs();
+    for (const i of [1, 2, 3]) expect(out[`config${i}`].length).toBeGreaterThan(20);
+    expect(runnersNamed('f16-')).toHaveLength(3);
+    await ws.destroy();
+    expect(runnersNamed('f16-')).toEqual([]);
+  });
+
+  test('F17: a JIT mint whose answer is lost after GitHub minted: the retry meets 409, the runner is minted again', async () => {
+    const dir = synthStack((s) => {
+      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name: 'f17', jit: true });
+      new TerraformOutput(s, 'config', { value: runner.jitConfig, sensitive: true });
+      new TerraformOutput(s, 'name', { value: runner.runnerName });
+    });
+    const ws = await Workspace.init(engine, dir, ctx.credential, { ...BOUNDED, CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT: '1' });
+    ctx.emulator.clearRequests();
+    // GitHub acts after 1.5 s; the runtime gave up at 1 s and retries after its 1 s backoff.
+    fault({ method: 'POST', path: JIT, delayMs: 1500 });
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(failure(apply)).toBeUndefined();
+    expect(answers(JIT, 'POST')).toEqual([0, 409, 201]); // 0: the client had closed the connection
+    expect(answers(RUNNER, 'DELETE')).toEqual([204]);
+    const out = await ws.outputs();
+    expect(out.config.length).toBeGreaterThan(20);
+    expect(runnersNamed('f17-').map((r) => r.name)).toEqual([out.name]);
+    await ws.destroy();
+    expect(runnersNamed('f17-')).toEqual([]);
+  });
 });
