@@ -36,11 +36,21 @@ async function runRuntimeStart(ctx) {
   for (const name of Object.keys(variants)) result[name] = median(samples[name]);
   result.timers = { zeroDelay: median(timerRuns.map((t) => t.zeroDelay)), waitedMs: median(timerRuns.map((t) => t.waitedMs)) };
   result.ratio = result.runtimeData / result.nodeE0;
+  // The spread of the ratio between interleaved rounds: how far noise alone moves it.
+  const rounds = samples.runtimeData.map((ms, i) => ms / samples.nodeE0[i]).sort((a, b) => a - b);
+  result.roundRatios = { p25: quantile(rounds, 0.25), p75: quantile(rounds, 0.75) };
   result.minimalRatio = result.minimalData / result.nodeE0;
   ctx.log(`runtime start: data ${result.runtimeData.toFixed(0)} ms vs node -e 0 ${result.nodeE0.toFixed(0)} ms = ${result.ratio.toFixed(2)}x ` +
     `(load alone ${result.runtimeLoad.toFixed(0)} ms, minimal data source ${result.minimalData.toFixed(0)} ms; ${reps} interleaved reps; ` +
     `${result.timers.zeroDelay} zero-delay timers waited ${result.timers.waitedMs.toFixed(0)} ms per call)`);
   return result;
+}
+
+/** Linear-interpolated quantile of sorted numbers. */
+function quantile(sorted, q) {
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
 }
 
 module.exports = { runRuntimeStart };
