@@ -274,9 +274,10 @@ function document(results) {
     '# Benchmarks',
     '',
     `Written by \`${results.command}\` (\`bench/run.js\`); every number below is from that one run, which`,
-    `took ${(results.totalSeconds / 60).toFixed(1)} minutes. Comparisons are measured side by side in the run (repetitions`,
-    'interleaved, medians reported) and given as ratios. Everything runs offline against the embedded',
-    'GitHub emulator (no added latency) on loopback.',
+    `took ${(results.totalSeconds / 60).toFixed(1)} minutes, but for those said to be from the previous run (commit ${PREVIOUS.commit}).`,
+    'Comparisons are measured side by side in the run (repetitions interleaved, medians reported) and',
+    'given as ratios. Everything runs offline against the embedded GitHub emulator (no added latency)',
+    'on loopback.',
     '',
     table(['machine', ''], [
       ['CPU', `${m.cpuModel}, ${m.cores} cores`],
