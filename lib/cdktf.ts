@@ -11,6 +11,7 @@ export {
   Fn,
   Lazy,
   TerraformAsset,
+  TerraformElement,
   TerraformOutput,
   TerraformStack,
   Token,

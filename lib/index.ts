@@ -7,3 +7,4 @@ export * from './runner';
 export * from './runner-download';
 export * from './runner-token';
 export * from './runners';
+export * from './retired-runner';

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { JitField, ProvisionerCommand, TokenResult, jitKey } from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
+import { deleteRunnerProvisioner } from './delete-provisioner';
 import { InstallScriptOptions, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
@@ -147,17 +148,7 @@ export abstract class RunnerBase extends Construct {
 
     const provisioners: LocalExecProvisioner[] = [];
     if (props.deregisterOnDestroy ?? true) {
-      // Destroy provisioners may reference only self: everything comes from self.triggers, or is a literal.
-      const flags: Record<string, string> = {
-        'api-url': '${self.triggers.api_url}',
-        ...Object.fromEntries(Object.keys(scopeQuery(target)).map((k) => [k, `\${self.triggers.${k}}`])),
-        'name': '${self.triggers.name}',
-        'busy-timeout': String(props.busyTimeout ?? 300),
-      };
-      if (conn.credentialEnv !== '') flags['credential-env'] = credentialEnvIsToken ? '${self.triggers.credential_env}' : conn.credentialEnv;
-      if (this.jit) flags.generation = '${self.id}';
-      const { command, environment } = runtime.command(ProvisionerCommand.DELETE_RUNNER, flags);
-      provisioners.push({ type: 'local-exec', when: 'destroy', command, environment });
+      provisioners.push(deleteRunnerProvisioner(runtime, target, conn, { jit: this.jit, busyTimeout: props.busyTimeout }));
     }
     this.identity = new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
 
