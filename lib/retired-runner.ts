@@ -1,18 +1,16 @@
 import { Construct } from 'constructs';
 import { LocalExecProvisioner, TerraformElement } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
 import { deleteRunnerProvisioner } from './delete-provisioner';
 import { RuntimeProgram } from './runtime-program';
-import { ScopeProps, scopeFromProps } from './scope';
-import { validatePositive } from './validation';
+import { validateCredentialEnv, validatePositive } from './validation';
 
 /** Props of {@link RetiredRunner}. */
-export interface RetiredRunnerProps extends ScopeProps, ConnectionProps {
+export interface RetiredRunnerProps {
   /**
-   * Whether the retired runner was a JIT runner (its GitHub name carries a generation suffix).
-   * @default false
+   * Name of the environment variable holding the credential used to delete the runner.
+   * @default - the variable the runner was created with if it was a Terraform expression, else GITHUB_TOKEN, then GH_TOKEN, then a GitHub App
    */
-  readonly jit?: boolean;
+  readonly credentialEnv?: string;
   /**
    * How long the deletion waits for a busy runner to finish its job, in seconds, before the apply fails.
    * @default 300
@@ -25,21 +23,24 @@ export interface RetiredRunnerProps extends ScopeProps, ConnectionProps {
  * runner on GitHub. Terraform does not run the destroy-time provisioner of a resource whose block
  * is gone from the configuration, so deleting an `OrgRunner` (or `RepoRunner`,
  * `EnterpriseRunner`) from the code would leave its runner registered on GitHub. Replace it with a
- * `RetiredRunner` of the same scope, under the same parent and with the same construct id: it
- * synthesizes a `removed` block for the runner's identity with the same deletion provisioner, so
- * the apply deletes the runner and forgets it in state. Once that apply is done the
- * `RetiredRunner` may be deleted too (it is a no-op when nothing is left in state).
+ * `RetiredRunner` under the same parent and with the same construct id: it synthesizes a
+ * `removed` block for the runner's identity with the same deletion provisioner, which takes the
+ * API URL, scope, name and mode from the identity's state. The apply deletes the runner and
+ * forgets it in state; after that apply the `RetiredRunner` may go too (it is a no-op when
+ * nothing is left in state). It deletes the runner even if it had `deregisterOnDestroy: false`.
  *
- * Needs Terraform 1.9 or later (provisioners in `removed` blocks); tested with Terraform 1.11 and
- * 1.15 and OpenTofu 1.10.
+ * Needs Terraform 1.9 or later (provisioners in `removed` blocks; tested with Terraform 1.11 and
+ * 1.15 and OpenTofu 1.10) and JSON synthesis (cdktf's HCL output has no `removed` blocks).
  */
 export class RetiredRunner extends Construct {
-  constructor(scope: Construct, id: string, props: RetiredRunnerProps) {
+  constructor(scope: Construct, id: string, props: RetiredRunnerProps = {}) {
     super(scope, id);
-    const target = scopeFromProps(props, 'RetiredRunner');
-    const conn = resolveConnection(props);
     validatePositive(props.busyTimeout, 'busyTimeout');
-    const provisioner = deleteRunnerProvisioner(RuntimeProgram.of(this), target, conn, { jit: props.jit ?? false, busyTimeout: props.busyTimeout });
+    validateCredentialEnv(props.credentialEnv);
+    const credentialEnv = props.credentialEnv ?? '';
+    const provisioner = deleteRunnerProvisioner(RuntimeProgram.of(this), {
+      credentialEnv, credentialEnvFromState: true, busyTimeout: props.busyTimeout,
+    });
     // Same construct path as the runner's identity, so the same Terraform address.
     new RemovedIdentity(this, 'Identity', provisioner);
   }
@@ -60,5 +61,9 @@ class RemovedIdentity extends TerraformElement {
         provisioner: [{ 'local-exec': localExec }],
       }],
     };
+  }
+
+  public toHclTerraform(): any {
+    throw new Error('RetiredRunner needs JSON synthesis: cdktf\'s HCL output has no removed blocks; turn hclOutput off');
   }
 }

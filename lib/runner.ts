@@ -148,7 +148,7 @@ export abstract class RunnerBase extends Construct {
 
     const provisioners: LocalExecProvisioner[] = [];
     if (props.deregisterOnDestroy ?? true) {
-      provisioners.push(deleteRunnerProvisioner(runtime, target, conn, { jit: this.jit, busyTimeout: props.busyTimeout }));
+      provisioners.push(deleteRunnerProvisioner(runtime, { target, jit: this.jit, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
     }
     this.identity = new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
 

@@ -133,7 +133,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
     } catch (err) {
       if (err instanceof UserError) throw err;
       const status = (err as { response?: unknown; status?: number }).response ? (err as { status?: number }).status : undefined;
-      throw new UserError(explainRequestError(err, context(subject)), status);
+      throw new UserError(explainRequestError(err, context(subject)), status, (err as { attempts?: number }).attempts);
     }
     if (res.status === 204) return undefined as T;
     let data = res.data;

@@ -132,8 +132,10 @@ function parseSpec(key: string, text: string): JitRunnerSpec {
  * status `existing` and no config, so re-reading never mints twice.
  *
  * All or nothing: a configuration reaches Terraform only through this program's answer, so when
- * one mint fails, the runners minted before it in this run are deleted again before the error is
- * reported. Otherwise the next read would find them `existing`, and their VMs would get no config.
+ * a mint fails, the runners this read minted (the failing one included, if GitHub acted before
+ * its answer was lost) are deleted again before the error is reported. Otherwise the next read
+ * would find them `existing`, and their VMs would get no configuration. Everything that can be
+ * checked is checked before the first mint.
  */
 async function jitConfigs(api: Api, query: Query): Promise<Record<string, string>> {
   const specs: [string, JitRunnerSpec][] = [];
@@ -147,67 +149,100 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
   specs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const result: Record<string, string> = {};
   if (specs.length === 0) return result;
+  const seen = new Set<string>();
+  for (const [, spec] of specs) {
+    const name = generationName(spec.name, spec.generation);
+    if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
+    seen.add(name);
+  }
   const existing = new Map((await listRunners(api)).map((r) => [r.name, r]));
   const groups = new Map<string, RunnerGroup[]>();
-  const seen = new Set<string>();
+  const toMint: [string, JitRequest][] = [];
+  for (const [key, spec] of specs) {
+    const name = generationName(spec.name, spec.generation);
+    const found = existing.get(name);
+    if (found) {
+      put(result, key, '', found.id, name, 'existing');
+      continue;
+    }
+    const groupId = api.scope.kind === 'repo' && (spec.runner_group ?? '') === ''
+      ? DEFAULT_RUNNER_GROUP_ID
+      : await resolveRunnerGroup(api, spec.runner_group, groups);
+    toMint.push([key, { name, runner_group_id: groupId, labels: spec.labels, work_folder: spec.work_folder }]);
+  }
   const minted: { id: number; name: string }[] = [];
+  let current: string | undefined;
   try {
-    for (const [key, spec] of specs) {
-      const name = generationName(spec.name, spec.generation);
-      if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
-      seen.add(name);
-      const found = existing.get(name);
-      if (found) {
-        put(result, key, '', found.id, name, 'existing');
-        continue;
-      }
-      const groupId = api.scope.kind === 'repo' && (spec.runner_group ?? '') === ''
-        ? DEFAULT_RUNNER_GROUP_ID
-        : await resolveRunnerGroup(api, spec.runner_group, groups);
-      const jit = await mintOnce(api, { name, runner_group_id: groupId, labels: spec.labels, work_folder: spec.work_folder });
-      minted.push({ id: jit.runner.id, name });
-      put(result, key, jit.encoded_jit_config, jit.runner.id, name, 'minted');
+    for (const [key, body] of toMint) {
+      current = body.name;
+      const jit = await mintOnce(api, body);
+      current = undefined;
+      minted.push({ id: jit.runner.id, name: body.name });
+      put(result, key, jit.encoded_jit_config, jit.runner.id, body.name, 'minted');
     }
   } catch (err) {
-    if (minted.length === 0) throw err;
-    throw await rollBack(api, minted, err);
+    throw await rollBack(api, minted, current, err);
   }
   return result;
 }
 
 /**
- * One JIT mint. A 409 means a runner of this generation's name appeared after the listing: an
- * earlier attempt of this very mint whose answer was lost (a timeout or reset after GitHub acted),
- * since the name is unique to this resource's generation and Terraform holds the state lock. Its
- * configuration never reached Terraform, so it is deleted and minted again, once.
+ * One JIT mint. A 409 on a retried mint means its first attempt was lost after GitHub acted (a
+ * timeout or reset): the name is unique to this resource's generation and Terraform holds the
+ * state lock. That runner's configuration never reached Terraform, so it is deleted and minted
+ * again, once. A 409 on a first attempt is reported as it is.
  */
 async function mintOnce(api: Api, body: JitRequest): Promise<JitConfig> {
   try {
     return await generateJitConfig(api, body);
   } catch (err) {
-    if (!(err instanceof UserError) || err.status !== 409) throw err;
+    if (!(err instanceof UserError) || err.status !== 409 || (err.attempts ?? 1) < 2) throw err;
     const orphan = await findRunnerByName(api, body.name);
-    if (!orphan || orphan.busy || orphan.status === 'online') throw err;
-    await deleteRunner(api, orphan.id);
+    if (orphan && (orphan.busy || orphan.status === 'online')) throw err;
+    if (orphan) await deleteIfThere(api, orphan.id);
     return generateJitConfig(api, body);
   }
 }
 
-async function rollBack(api: Api, minted: { id: number; name: string }[], cause: unknown): Promise<Error> {
+/** Deletes a runner; one already gone counts as deleted. */
+async function deleteIfThere(api: Api, id: number): Promise<void> {
+  try {
+    await deleteRunner(api, id);
+  } catch (err) {
+    if (!(err instanceof UserError) || err.status !== 404) throw err;
+  }
+}
+
+/**
+ * Deletes what a failed read minted, then gives the error to report: the original one, with what
+ * was undone or what is left to delete by hand. `pending` is the runner whose mint failed: GitHub
+ * may have registered it before the answer was lost.
+ */
+async function rollBack(api: Api, minted: { id: number; name: string }[], pending: string | undefined, cause: unknown): Promise<unknown> {
+  const undo = [...minted];
   const left: string[] = [];
-  for (const r of minted) {
+  if (pending !== undefined) {
     try {
-      await deleteRunner(api, r.id);
+      const r = await findRunnerByName(api, pending);
+      if (r && !r.busy && r.status !== 'online') undo.push({ id: r.id, name: pending });
+    } catch {
+      left.push(`${pending} (if it was registered)`);
+    }
+  }
+  if (undo.length === 0 && left.length === 0) return cause;
+  for (const r of undo) {
+    try {
+      await deleteIfThere(api, r.id);
     } catch {
       left.push(r.name);
     }
   }
-  const message = (cause as Error).message ?? String(cause);
-  const status = cause instanceof UserError ? cause.status : undefined;
-  if (left.length === 0) {
-    return new UserError(`${message} (the ${minted.length} JIT runner(s) minted before it in this run were deleted again; the next apply mints them afresh)`, status);
-  }
-  return new UserError(`${message} (JIT runner(s) ${left.join(', ')} were minted but could not be deleted again: delete them on GitHub before the next apply, or their VMs get no configuration)`, status);
+  if (!(cause instanceof UserError)) return cause;
+  const done = undo.length - undo.filter((r) => left.includes(r.name)).length;
+  const note = left.length === 0
+    ? `the ${done} JIT runner(s) minted in this run were deleted again; the next apply mints them afresh`
+    : `JIT runner(s) ${left.join(', ')} could not be deleted again: delete them on GitHub before the next apply, or their VMs get no configuration`;
+  return new UserError(`${cause.message} (${note})`, cause.status, cause.attempts);
 }
 
 function put(result: Record<string, string>, key: string, config: string, id: number, name: string, status: string): void {

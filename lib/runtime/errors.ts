@@ -5,8 +5,11 @@ import type { Settings } from './settings';
 /** A failure with a message a person can act on: printed as one line, exit 1. */
 export class UserError extends Error {
   readonly exitCode: number = 1;
-  /** The HTTP status behind it, when it explains a GitHub answer. */
-  constructor(message: string, readonly status?: number) {
+  /**
+   * @param status the HTTP status behind it, when it explains a GitHub answer
+   * @param attempts how many attempts the request took (more than 1 when it was retried)
+   */
+  constructor(message: string, readonly status?: number, readonly attempts?: number) {
     super(message);
     this.name = 'UserError';
   }

@@ -1,48 +1,73 @@
+import { App, TerraformStack, Testing } from 'cdktf';
 import { EnterpriseRunner, OrgRunner, RepoRunner, RetiredRunner } from '../../lib';
-import { find, synthJson } from './synth';
+import { synthJson } from './synth';
 
-const SCOPES = [
-  ['enterprise', { enterprise: 'octo-enterprise' }, (s: any, p: any) => new EnterpriseRunner(s, 'Vm', { enterprise: 'octo-enterprise', ...p })],
-  ['org', { org: 'octo-org' }, (s: any, p: any) => new OrgRunner(s, 'Vm', { org: 'octo-org', ...p })],
-  ['repo', { owner: 'octo-org', repository: 'octo-repo' }, (s: any, p: any) => new RepoRunner(s, 'Vm', { owner: 'octo-org', repository: 'octo-repo', ...p })],
+const RUNNERS = [
+  ['enterprise', (s: any, p: any) => new EnterpriseRunner(s, 'Vm', { enterprise: 'octo-enterprise', ...p })],
+  ['org', (s: any, p: any) => new OrgRunner(s, 'Vm', { org: 'octo-org', ...p })],
+  ['repo', (s: any, p: any) => new RepoRunner(s, 'Vm', { owner: 'octo-org', repository: 'octo-repo', ...p })],
 ] as const;
 
-describe.each(SCOPES)('RetiredRunner at %s scope', (_kind, scopeProps, makeRunner) => {
-  test.each([false, true])('jit %s: a removed block for the runner identity, with the runner\'s own deletion provisioner', (jit) => {
-    const runner = synthJson((s) => makeRunner(s, { name: 'vm-1', jit, busyTimeout: 45 }));
-    const [address] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Identity_/.test(k))!;
-    const identity = find(runner, 'resource', 'null_resource', 'Vm/Identity');
+const localExec = (json: any) => json.removed[0].provisioner[0]['local-exec'];
 
-    const retired = synthJson((s) => new RetiredRunner(s, 'Vm', { ...scopeProps, jit, busyTimeout: 45 }));
+describe.each(RUNNERS)('retiring a runner of %s scope', (_kind, makeRunner) => {
+  test.each([false, true])('jit %s: a removed block at the identity\'s address, running the same delete-runner command', (jit) => {
+    const runner = synthJson((s) => makeRunner(s, { name: 'vm-1', jit, busyTimeout: 45 }));
+    const [address, identity] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Identity_/.test(k))!;
+    const retired = synthJson((s) => new RetiredRunner(s, 'Vm', { busyTimeout: 45 }));
     expect(retired.resource?.null_resource).toBeUndefined();
-    expect(retired.removed).toEqual([{
-      from: `null_resource.${address}`,
-      lifecycle: { destroy: true },
-      provisioner: identity.provisioner,
-    }]);
-    expect(retired.removed[0].provisioner[0]['local-exec'].environment.CGR_GENERATION).toBe(jit ? '${self.id}' : undefined);
+    expect(retired.removed).toHaveLength(1);
+    expect(retired.removed[0].from).toBe(`null_resource.${address}`);
+    expect(retired.removed[0].lifecycle).toEqual({ destroy: true });
+    const mine = identity.provisioner[0]['local-exec'];
+    const theirs = localExec(retired);
+    expect(theirs.when).toBe('destroy');
+    // Same program and subcommand; the scope, name and mode come from the identity's state.
+    expect(theirs.command.split(' delete-runner ')[0]).toBe(mine.command.split(' delete-runner ')[0]);
+    expect(theirs.environment).toEqual({
+      CGR_API_URL: '${self.triggers.api_url}',
+      CGR_ENTERPRISE: '${lookup(self.triggers, "enterprise", "")}',
+      CGR_ORG: '${lookup(self.triggers, "org", "")}',
+      CGR_OWNER: '${lookup(self.triggers, "owner", "")}',
+      CGR_REPOSITORY: '${lookup(self.triggers, "repository", "")}',
+      CGR_NAME: '${self.triggers.name}',
+      CGR_BUSY_TIMEOUT: '45',
+      CGR_CREDENTIAL_ENV: '${lookup(self.triggers, "credential_env", "")}',
+      CGR_GENERATION: '${self.triggers.mode == "jit" ? self.id : ""}',
+    });
+    for (const key of Object.keys(mine.environment)) expect(theirs.environment).toHaveProperty([key]);
   });
 });
 
 test('several RetiredRunners give several removed blocks', () => {
   const json = synthJson((s) => {
-    new RetiredRunner(s, 'A', { org: 'octo-org' });
-    new RetiredRunner(s, 'B', { owner: 'octo-org', repository: 'octo-repo', jit: true });
+    new RetiredRunner(s, 'A');
+    new RetiredRunner(s, 'B');
   });
   expect(json.removed.map((r: any) => r.from)).toEqual([expect.stringMatching(/^null_resource\.A_Identity_/), expect.stringMatching(/^null_resource\.B_Identity_/)]);
 });
 
 test('a credential variable name travels as a literal', () => {
-  const json = synthJson((s) => new RetiredRunner(s, 'A', { org: 'octo-org', credentialEnv: 'RUNNER_ADMIN_TOKEN' }));
-  expect(json.removed[0].provisioner[0]['local-exec'].environment.CGR_CREDENTIAL_ENV).toBe('RUNNER_ADMIN_TOKEN');
+  expect(localExec(synthJson((s) => new RetiredRunner(s, 'A', { credentialEnv: 'RUNNER_ADMIN_TOKEN' }))).environment.CGR_CREDENTIAL_ENV).toBe('RUNNER_ADMIN_TOKEN');
+});
+
+test('HCL synthesis is refused with one line instead of dropping the removed block', () => {
+  // cdktf reads SYNTH_HCL_OUTPUT when a stack is created (App's hclOutput does not reach stacks).
+  process.env.SYNTH_HCL_OUTPUT = 'true';
+  let app: App;
+  try {
+    app = new App({ outdir: Testing.app().outdir });
+    new RetiredRunner(new TerraformStack(app, 's'), 'A');
+  } finally {
+    delete process.env.SYNTH_HCL_OUTPUT;
+  }
+  expect(() => app.synth()).toThrow('RetiredRunner needs JSON synthesis: cdktf\'s HCL output has no removed blocks; turn hclOutput off');
 });
 
 test.each([
-  [{}, 'RetiredRunner needs exactly one scope: set enterprise, or org, or owner and repository'],
-  [{ org: 'octo-org', enterprise: 'e' }, 'RetiredRunner needs exactly one scope: set enterprise, or org, or owner and repository'],
-  [{ owner: 'octo-org' }, 'RetiredRunner repository scope needs both owner and repository'],
-  [{ org: 'bad org' }, /organization/],
-  [{ org: 'octo-org', busyTimeout: 0 }, /busyTimeout/],
+  [{ busyTimeout: 0 }, /busyTimeout/],
+  [{ credentialEnv: 'ghp_0123456789abcdef0123456789abcdef0123' }, /credentialEnv looks like a credential/],
+  [{ credentialEnv: 'not a name' }, /invalid credentialEnv "not a name"/],
 ])('bad props %j: one-line error', (props, message) => {
-  expect(() => synthJson((s) => new RetiredRunner(s, 'A', props as any))).toThrow(message);
+  expect(() => synthJson((s) => new RetiredRunner(s, 'A', props))).toThrow(message);
 });

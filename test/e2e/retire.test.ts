@@ -24,8 +24,8 @@ describe.each(engines().map((e) => [e.id, e] as const))('retiring runners on %s'
         new OrgRunner(s, 'Dropped', { org: ORG, apiUrl, name: `${p}-dropped`, jit: true });
       }
       if (v === 'retired') {
-        new RetiredRunner(s, 'Old', { org: ORG, apiUrl });
-        new RetiredRunner(s, 'OldJit', { org: ORG, apiUrl, jit: true });
+        new RetiredRunner(s, 'Old');
+        new RetiredRunner(s, 'OldJit', { busyTimeout: 30 });
       }
     });
     const ws = await Workspace.init(engine, build('all'), ctx.credential);
