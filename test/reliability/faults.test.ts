@@ -6,7 +6,7 @@ import { engines, tempDir } from '../terraform/harness';
 import { Workspace, runInstallScript, synthStack, useEmulator } from '../e2e/support';
 import { failure, runJson } from './diagnostics';
 
-// Rows F1–F15 of docs/reliability.md, on the first engine of the harness (the three engines
+// Rows F1–F18 of docs/reliability.md, on the first engine of the harness (the three engines
 // share the runtime, so a fault's handling does not depend on the engine; test/e2e covers them all).
 const engine = engines()[0];
 const ORG = 'octo-org';
@@ -26,6 +26,11 @@ describe(`faults on ${engine.id}`, () => {
   const answers = (pathRe: string, method?: string) => ctx.emulator.requests
     .filter((r) => new RegExp(pathRe).test(r.path) && (!method || r.method === method)).map((r) => r.status);
   const fault = (f: Fault) => ctx.emulator.addFault(f);
+  /** Milliseconds between consecutive requests to a path (the emulator logs when each arrived). */
+  const gaps = (pathRe: string) => {
+    const at = ctx.emulator.requests.filter((r) => new RegExp(pathRe).test(r.path)).map((r) => r.at);
+    return at.slice(1).map((t, i) => t - at[i]);
+  };
   // The destroy's refresh reads the JIT source (one runners list) before the provisioner runs:
   // a pass-through fault, matched first, lets that read through so later faults hit the provisioner.
   const passRefresh = () => fault({ method: 'GET', path: LIST, times: 1 });
@@ -59,6 +64,9 @@ describe(`faults on ${engine.id}`, () => {
     const plan = await runJson(ws, ['plan', '-input=false']);
     expect(failure(plan)).toBeUndefined();
     expect(answers(DOWNLOADS)).toEqual([502, 502, 200]);
+    expect(gaps(DOWNLOADS)).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(gaps(DOWNLOADS)[0]).toBeGreaterThanOrEqual(900); // (n+1)² s backoff: 1 s, then 4 s
+    expect(gaps(DOWNLOADS)[1]).toBeGreaterThanOrEqual(3900);
   });
 
   test('F2: 503 twice on the registration-token mint during apply: retried, the runner registers', async () => {
@@ -113,7 +121,7 @@ describe(`faults on ${engine.id}`, () => {
     const plan = await runJson(ws, ['plan', '-input=false']);
     expect(failure(plan)).toBeUndefined();
     expect(answers(DOWNLOADS)).toEqual([429, 200]);
-    expect(plan.seconds).toBeGreaterThanOrEqual(2);
+    expect(gaps(DOWNLOADS)[0]).toBeGreaterThanOrEqual(1900);
   });
 
   test('F7: primary rate limit exhausted with the reset seconds away: waits for it, then success', async () => {
@@ -129,11 +137,14 @@ describe(`faults on ${engine.id}`, () => {
 
   test('F8: primary rate limit exhausted with the reset an hour away: fails at once naming the reset time', async () => {
     const ws = await tokenRunner('f8');
+    ctx.emulator.clearRequests();
     fault(Faults.primaryRateLimit({ resetInSeconds: 3600, path: DOWNLOADS, times: 0 }));
-    const plan = await runJson(ws, ['plan', '-input=false']);
+    // A budget far longer than the run may take: failing fast must come from the reset being out of reach.
+    const plan = await runJson(ws, ['plan', '-input=false'], { CDKTF_GITHUB_RUNNERS_RETRY_BUDGET: '600' });
     expect(plan.code).not.toBe(0);
-    expect(plan.seconds).toBeLessThan(30);
-    expect(failure(plan)).toMatch(/^GitHub rate limit exhausted for the classic personal access token from GITHUB_TOKEN .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 3[56]\d\d s\), beyond the retry budget .*: retry after the reset or raise the budget$/);
+    expect(plan.seconds).toBeLessThan(20);
+    expect(answers(DOWNLOADS)).toEqual([403]);
+    expect(failure(plan)).toMatch(/^GitHub rate limit exhausted for the classic personal access token from GITHUB_TOKEN .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 3[56]\d\d s\), beyond the retry budget of 600 s .*: retry after the reset or raise the budget$/);
   });
 
   test('F9: connection reset on the mint during apply: retried, the apply succeeds', async () => {
@@ -215,7 +226,8 @@ describe(`faults on ${engine.id}`, () => {
     const ws = await appliedJitRunner('f15');
     passRefresh();
     fault(Faults.primaryRateLimit({ resetInSeconds: 3600, times: 0 }));
-    const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
+    const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false'], { CDKTF_GITHUB_RUNNERS_RETRY_BUDGET: '600' });
+    expect(destroy.seconds).toBeLessThan(20);
     expect(destroy.code).not.toBe(0);
     expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
     expect(failure(destroy)).toMatch(/^GitHub rate limit exhausted .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in \d+ s\), beyond the retry budget/);
@@ -242,11 +254,13 @@ describe(`faults on ${engine.id}`, () => {
 
   test('F16: the second of three JIT mints refused: nothing left on GitHub; the next apply configures every VM', async () => {
     const ws = await jitFleet('f16');
+    ctx.emulator.clearRequests();
     fault({ method: 'POST', path: JIT, times: 1 }); // the first mint goes through
     fault({ method: 'POST', path: JIT, status: 422, body: JSON.stringify({ message: 'Validation Failed', status: '422' }) });
     const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
     expect(apply.code).not.toBe(0);
-    expect(failure(apply)).toMatch(/^GitHub refused .*\(the 1 JIT runner\(s\) minted before it in this run were deleted again; the next apply mints them afresh\)$|^.*422.*deleted again; the next apply mints them afresh\)$/);
+    expect(failure(apply)).toMatch(/^.*422.* \(the 1 JIT runner\(s\) minted in this run were deleted again; the next apply mints them afresh\)$/);
+    expect(answers(RUNNER, 'DELETE')).toEqual([204]);
     expect(runnersNamed('f16-')).toEqual([]);
 
     const again = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
@@ -277,5 +291,28 @@ describe(`faults on ${engine.id}`, () => {
     expect(runnersNamed('f17-').map((r) => r.name)).toEqual([out.name]);
     await ws.destroy();
     expect(runnersNamed('f17-')).toEqual([]);
+  });
+
+  test('F18: a JIT mint whose answer is lost, then refused on retry: the runner GitHub registered is deleted again', async () => {
+    const ws = await jitFleet('f18', { ...BOUNDED, CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT: '1', CDKTF_GITHUB_RUNNERS_RETRY_BUDGET: '3' });
+    ctx.emulator.clearRequests();
+    // GitHub registers the first runner after 1.5 s, when the runtime has given up on the answer;
+    // the retry meets a 503 and the budget allows no more.
+    fault({ method: 'POST', path: JIT, delayMs: 1500 });
+    fault(Faults.serverError({ status: 503, path: JIT, times: 0 }));
+    const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(apply.code).not.toBe(0);
+    expect(failure(apply)).toMatch(/^GitHub answered 503 .*, 2 attempts within the retry budget of 3 s .* \(the 1 JIT runner\(s\) minted in this run were deleted again; the next apply mints them afresh\)$/);
+    expect(answers(JIT, 'POST')).toEqual([0, 503]);
+    expect(answers(RUNNER, 'DELETE')).toEqual([204]);
+    expect(runnersNamed('f18-')).toEqual([]);
+
+    ctx.emulator.clearFaults();
+    const again = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
+    expect(failure(again)).toBeUndefined();
+    const out = await ws.outputs();
+    for (const i of [1, 2, 3]) expect(out[`config${i}`].length).toBeGreaterThan(20);
+    await ws.destroy();
+    expect(runnersNamed('f18-')).toEqual([]);
   });
 });

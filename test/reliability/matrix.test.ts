@@ -20,7 +20,7 @@ test('row ids are unique and every area of the matrix is rendered', () => {
 describe.each<[string, any]>(AREAS.map((a: any) => [a.key, a]))('%s rows', (_key, area) => {
   const source = fs.readFileSync(path.join(root, area.test), 'utf8');
   test.each<[string]>(matrix[area.key].map((r: any) => [r.id]))('%s has a test in its file', (id) => {
-    // A test (not a describe or a comment) whose title starts with the row id.
-    expect(source).toMatch(new RegExp(`\\btest(?:\\.each\\([^)]*\\))?\\(\\s*['\`"]${id}:`));
+    // A test (not a describe, nor a commented-out line) whose title starts with the row id.
+    expect(source).toMatch(new RegExp(`^\\s*test(?:\\.each\\([^)]*\\))?\\(\\s*['\`"]${id}:`, 'm'));
   });
 });
