@@ -48,6 +48,7 @@ const MAX_PAGES = 1000;
 interface RequestState {
   retries?: number;
   retryCount?: number;
+  attempts?: number;
 }
 
 export async function connect(o: ConnectOptions): Promise<Api> {
@@ -71,15 +72,21 @@ export async function connect(o: ConnectOptions): Promise<Api> {
       const count = state.retryCount ?? 0;
       const e = error as { status?: number; response?: { headers: Record<string, string> }; attempts?: number };
       const transient = (e.status ?? 0) >= 500 || (e.status === 429 && !rateLimitAnswer(e)) || e.status === 408;
-      state.retries = transient && withinBudget((count + 1) ** 2 * RETRY_BASE_MS) ? count + 1 : count;
-      e.attempts = count + 1;
+      // 0, not count, for the rest: after the throttling plugin retried, count is its count, and
+      // plugin-retry would otherwise retry a 403 or 404 at once.
+      state.retries = transient && withinBudget((count + 1) ** 2 * RETRY_BASE_MS) ? count + 1 : 0;
+      // Counted here rather than from retryCount, which the throttling plugin updates late.
+      state.attempts = (state.attempts ?? 0) + 1;
+      e.attempts = state.attempts;
       throw error;
     });
     return {};
   };
 
-  const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }) => {
-    const ok = withinBudget(retryAfter * 1000);
+  const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount = 0) => {
+    // A reset already past (a skewed clock) asks for no wait at all: retrying at once, again and
+    // again, would hammer GitHub until the budget ends, so that gets three tries.
+    const ok = withinBudget(retryAfter * 1000) && (retryAfter > 0 || retryCount < 3);
     debug(`${options.method} ${options.url} ${kind} rate limit: ${ok ? `waiting ${retryAfter} s` : `wait of ${retryAfter} s exceeds the budget`}`);
     return ok;
   };

@@ -166,6 +166,9 @@ export function explainRequestError(err: unknown, ctx: ErrorContext): string {
   if (limit === 'primary') {
     const reset = Number(header(e, 'x-ratelimit-reset'));
     const when = Number.isFinite(reset) && reset > 0 ? resetText(reset) : 'at an unknown time';
+    if (Number.isFinite(reset) && reset > 0 && reset * 1000 <= Date.now()) {
+      return `GitHub rate limit exhausted for the ${ctx.credentialText} (${req}); its reset time ${new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')} has passed, yet GitHub still refuses, ${attemptsText(e)}: check this machine's clock (NTP), or retry later`;
+    }
     return `GitHub rate limit exhausted for the ${ctx.credentialText} (${req}); it resets ${when}, beyond ${budgetText(ctx.settings)}: retry after the reset or raise the budget`;
   }
   if (limit === 'secondary') {

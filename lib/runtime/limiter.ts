@@ -97,6 +97,8 @@ export default class Limiter {
     } finally {
       release();
     }
+    // Unlike Bottleneck, a retry gives its slot back and queues again; only the plugins' unlimited
+    // limiters have `failed` listeners, so nothing waits behind a retry.
     const wait = await this.events.trigger('failed', error, { args, options: jobOptions, retryCount });
     if (typeof wait !== 'number' || !Number.isFinite(wait)) throw error;
     await this.events.trigger('retry', `Retrying after ${wait} ms`, { args, options: jobOptions, retryCount });

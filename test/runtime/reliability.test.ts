@@ -67,6 +67,15 @@ test('primary rate limit beyond the budget: names the reset time', async () => {
   clean(r);
 });
 
+test('primary rate limit with a reset already past (skewed clock): a few immediate tries, then a clear error', async () => {
+  emulator.addFault(Faults.primaryRateLimit({ resetInSeconds: -60, path: RUNNERS, times: 0 }));
+  const r = await runWith(30);
+  expect(failure(r)).toMatch(/GitHub rate limit exhausted .*; its reset time \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ has passed, yet GitHub still refuses, 4 attempts: check this machine's clock \(NTP\), or retry later/);
+  expect(attempts()).toBe(4);
+  expect(r.ms).toBeLessThan(10_000);
+  clean(r);
+});
+
 test('5xx then success: retried with backoff', async () => {
   emulator.addFault(Faults.serverError({ status: 502, path: RUNNERS, times: 1 }));
   const r = await runWith(10);
