@@ -1,7 +1,7 @@
-import { ProvisionerCommand, QueryKey } from './contract';
+import { ProvisionerCommand } from './contract';
 import { LocalExecProvisioner, Token } from './cdktf';
 import { RuntimeProgram } from './runtime-program';
-import { ScopeRef, scopeQuery } from './scope';
+import { ALL_SCOPE_KEYS, ScopeRef, scopeQuery } from './scope';
 
 /**
  * What the deletion needs besides the identity's triggers. A runner knows its scope and mode; a
@@ -19,8 +19,6 @@ export interface DeleteOptions {
   readonly credentialEnvFromState?: boolean;
   readonly busyTimeout?: number;
 }
-
-const ALL_SCOPE_KEYS = [QueryKey.ENTERPRISE, QueryKey.ORG, QueryKey.OWNER, QueryKey.REPOSITORY];
 
 /**
  * The destroy-time provisioner that deletes, on GitHub, the runner an identity resource stands

@@ -77,6 +77,9 @@ export function scopeQuery(scope: ScopeRef): Record<string, string> {
   }
 }
 
+/** Every scope key a query or an identity's triggers may hold, whatever the scope's kind. */
+export const ALL_SCOPE_KEYS: readonly string[] = [QueryKey.ENTERPRISE, QueryKey.ORG, QueryKey.OWNER, QueryKey.REPOSITORY];
+
 /** A stable string naming the scope, used to share data sources between constructs. */
 export function scopeKey(scope: ScopeRef): string {
   const parts = Object.values(scopeQuery(scope)).map((v) => (Token.isUnresolved(v) ? `token:${v}` : v));

@@ -149,9 +149,9 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
   specs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const result: Record<string, string> = {};
   if (specs.length === 0) return result;
+  const names = new Map(specs.map(([key, spec]) => [key, generationName(spec.name, spec.generation)]));
   const seen = new Set<string>();
-  for (const [, spec] of specs) {
-    const name = generationName(spec.name, spec.generation);
+  for (const name of names.values()) {
     if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
     seen.add(name);
   }
@@ -159,7 +159,7 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
   const groups = new Map<string, RunnerGroup[]>();
   const toMint: [string, JitRequest][] = [];
   for (const [key, spec] of specs) {
-    const name = generationName(spec.name, spec.generation);
+    const name = names.get(key)!;
     const found = existing.get(name);
     if (found) {
       put(result, key, '', found.id, name, 'existing');

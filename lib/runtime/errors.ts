@@ -167,7 +167,7 @@ export function explainRequestError(err: unknown, ctx: ErrorContext): string {
     const reset = Number(header(e, 'x-ratelimit-reset'));
     const when = Number.isFinite(reset) && reset > 0 ? resetText(reset) : 'at an unknown time';
     if (Number.isFinite(reset) && reset > 0 && reset * 1000 <= Date.now()) {
-      return `GitHub rate limit exhausted for the ${ctx.credentialText} (${req}); its reset time ${new Date(reset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')} has passed, yet GitHub still refuses, ${attemptsText(e)}: check this machine's clock (NTP), or retry later`;
+      return `GitHub rate limit exhausted for the ${ctx.credentialText} (${req}); its reset time ${isoSeconds(reset)} has passed, yet GitHub still refuses, ${attemptsText(e)}: check this machine's clock (NTP), or retry later`;
     }
     return `GitHub rate limit exhausted for the ${ctx.credentialText} (${req}); it resets ${when}, beyond ${budgetText(ctx.settings)}: retry after the reset or raise the budget`;
   }
@@ -256,5 +256,10 @@ function findTransport(err: unknown): TransportError | undefined {
 /** `at 2025-01-01T10:00:00Z (in 3600 s)` */
 export function resetText(epochSeconds: number): string {
   const inSeconds = Math.max(0, Math.ceil(epochSeconds - Date.now() / 1000));
-  return `at ${new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')} (in ${inSeconds} s)`;
+  return `at ${isoSeconds(epochSeconds)} (in ${inSeconds} s)`;
+}
+
+/** `2025-01-01T10:00:00Z` */
+function isoSeconds(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -5,10 +5,30 @@ import * as path from 'path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { Engine, RunResult, engineEnv, tempDir, tf, tfOk } from '../terraform/harness';
 import { Emulator, startEmulator } from '../../lib/emulator';
+import type { SeedApp } from '../../lib/emulator/types';
 
 /** A classic PAT-shaped canary, new each run, that must never show up anywhere. */
 export function canaryCredential(): string {
   return `ghp_${crypto.randomBytes(18).toString('hex')}`;
+}
+
+/**
+ * A GitHub App for an emulator seed (`seed.apps`), with a private key new at every run, the key's
+ * body lines (a leaked PEM shows up as these even when re-wrapped) and the environment in which
+ * the runtime authenticates as the App rather than with a token.
+ */
+export function testApp(permissions: SeedApp['permissions']) {
+  const ids = { appId: '4242', installationId: '777' };
+  const keys = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKey = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const seed: SeedApp = { ...ids, publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(), permissions };
+  return {
+    ...ids,
+    seed,
+    privateKey,
+    privateKeyLines: privateKey.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----')),
+    env: { GITHUB_TOKEN: '', GH_TOKEN: '', GITHUB_APP_ID: ids.appId, GITHUB_APP_INSTALLATION_ID: ids.installationId, GITHUB_APP_PRIVATE_KEY: privateKey },
+  };
 }
 
 /** An emulator that knows the canary as an all-scopes classic PAT. */

@@ -1,11 +1,10 @@
-import * as crypto from 'crypto';
 import { TerraformStack, Testing } from 'cdktf';
 import {
   EnterpriseRunner, EnterpriseRunnerToken, OrgRunner, OrgRunnerToken, RepoRunner, RepoRunnerToken, RunnerDownload, Runners,
 } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { engines } from '../terraform/harness';
-import { Workspace, canaryCredential, synthStack } from '../e2e/support';
+import { Workspace, canaryCredential, synthStack, testApp } from '../e2e/support';
 
 /**
  * Rows B1-B12 of test/reliability/matrix.json ("input"): bad input fails early, on one line that
@@ -122,9 +121,7 @@ describe('synth time', () => {
 
 describe('plan time, with a real Terraform against the emulator', () => {
   const engine = engines()[0];
-  const app = { appId: '4242', installationId: '777' };
-  const keys = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const privateKey = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const app = testApp({ organization_self_hosted_runners: 'write', administration: 'write' });
   const credential = canaryCredential();
   const narrow = canaryCredential();
   let emulator: Emulator;
@@ -134,11 +131,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
   beforeAll(async () => {
     emulator = await startEmulator({
       seed: {
-        apps: [{
-          ...app,
-          publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-          permissions: { organization_self_hosted_runners: 'write', administration: 'write' },
-        }],
+        apps: [app.seed],
       },
     });
     emulator.addToken({ token: credential, kind: 'classic', scopes: ['repo', 'admin:org', 'manage_runners:enterprise'] });
@@ -158,12 +151,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
   afterAll(() => emulator?.close());
 
   const noToken = { GITHUB_TOKEN: '', GH_TOKEN: '' };
-  const appEnv = () => ({
-    ...noToken,
-    GITHUB_APP_ID: app.appId,
-    GITHUB_APP_INSTALLATION_ID: app.installationId,
-    GITHUB_APP_PRIVATE_KEY: privateKey,
-  });
+  const appEnv = () => app.env;
 
   /**
    * `terraform plan -target=...`: it must fail, and the external data source's "Error Message"
@@ -223,7 +211,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
     );
     // The App did authenticate: the refusal is the enterprise endpoint's, not a broken key.
     expect(emulator.tokensIssued.filter((t) => t.kind === 'installation').length).toBe(minted + 1);
-    for (const line of privateKey.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) expect(all).not.toContain(line);
+    for (const line of app.privateKeyLines) expect(all).not.toContain(line);
   });
 
   test('B9: the same App plans fine at organization scope (the refusal is specific to enterprise)', async () => {

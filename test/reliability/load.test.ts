@@ -54,7 +54,7 @@ describe(`load on ${engine.id}`, () => {
     const poll = setInterval(() => {
       if (stopped || apiCalls().length < EXHAUST_AFTER) return;
       clearInterval(poll);
-      const reset = ctx.emulator.clock.nowSeconds() + RESET_IN_SECONDS;
+      const reset = Math.floor(ctx.emulator.clock.now() / 1000) + RESET_IN_SECONDS;
       const fault = Faults.primaryRateLimit({ resetInSeconds: RESET_IN_SECONDS, path: API, times: 0 });
       delete fault.rateLimitResetInSeconds; // one reset for every refused call, as GitHub's window has
       fault.headers = { ...fault.headers, 'x-ratelimit-reset': String(reset), 'x-ratelimit-limit': '5000', 'x-ratelimit-used': '5000' };

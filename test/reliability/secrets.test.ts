@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TerraformOutput, TerraformStack } from 'cdktf';
@@ -6,7 +5,7 @@ import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { OrgRunner, OrgRunnerToken, RunnerDownload } from '../../lib';
 import { Emulator, Faults, startEmulator } from '../../lib/emulator';
 import { Engine, RunResult, engines, tempDir, tfOk } from '../terraform/harness';
-import { Workspace, canaryCredential, synthStack, waitFor } from '../e2e/support';
+import { Workspace, canaryCredential, synthStack, testApp, waitFor } from '../e2e/support';
 
 /**
  * Rows S1 and S2 of test/reliability/matrix.json ("secrets"), on every engine: a canary
@@ -22,7 +21,6 @@ import { Workspace, canaryCredential, synthStack, waitFor } from '../e2e/support
  */
 
 const ORG = 'octo-org';
-const APP = { appId: '4242', installationId: '777' };
 const REGISTRATION_TOKEN = /\/orgs\/octo-org\/actions\/runners\/registration-token$/;
 
 // Every node process Terraform starts (the runtime as data source and provisioner) appends what it
@@ -41,19 +39,13 @@ if (file) {
 
 let emulator: Emulator;
 const credential = canaryCredential();
-const keys = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const privateKey = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-/** The key's body lines: a leak of the PEM shows up as these even when re-wrapped. */
-const privateKeyLines = privateKey.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----'));
+const app = testApp({ organization_self_hosted_runners: 'write' });
+const { privateKey, privateKeyLines } = app;
 
 beforeAll(async () => {
   emulator = await startEmulator({
     seed: {
-      apps: [{
-        ...APP,
-        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        permissions: { organization_self_hosted_runners: 'write' },
-      }],
+      apps: [app.seed],
     },
   });
   emulator.addToken({ token: credential, kind: 'classic', scopes: ['repo', 'admin:org', 'manage_runners:enterprise'] });
@@ -176,7 +168,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
     NODE_OPTIONS: `--require ${preload}`,
     CGR_TEST_STDERR_LOG: runtimeLog,
   };
-  const appEnv = { GITHUB_TOKEN: '', GH_TOKEN: '', GITHUB_APP_ID: APP.appId, GITHUB_APP_INSTALLATION_ID: APP.installationId, GITHUB_APP_PRIVATE_KEY: privateKey };
+  const appEnv = app.env;
 
   let synthDirs: string[];
   let ws: Workspace;
