@@ -83,7 +83,12 @@ async function scenario(ctx, label, shape) {
     let t = Date.now();
     await Promise.all(stacks.map((s) => tf(engine, env, s.dir, APPLY)));
     const apply = { ms: Date.now() - t, ...phaseFacts(emulator, before) };
-    const problems = checkFleet(emulator, stacks);
+    // A JIT runner's run.sh starts in the background: give the last ones a moment to come online.
+    let problems = checkFleet(emulator, stacks);
+    for (let waited = 0; problems.length > 0 && waited < 60_000; waited += 500) {
+      await new Promise((r) => setTimeout(r, 500));
+      problems = checkFleet(emulator, stacks);
+    }
     if (problems.length > 0) throw new Error(`pipelines ${label}: after the apply, ${problems.slice(0, 5).join('; ')}`);
     ctx.log(`pipelines ${label}: applied in ${(apply.ms / 1000).toFixed(1)} s, ${apply.requests} requests, ${apply.refused} refused; destroying at once`);
     before = mark(emulator);
