@@ -18,6 +18,7 @@ const { runPlan } = require('./sections/plan');
 const { runPlanCost } = require('./sections/plan-cost');
 const { runRuntimeStart } = require('./sections/runtime-start');
 const { runPagination } = require('./sections/pagination');
+const { runPipelines } = require('./sections/pipelines');
 
 const quick = process.argv.includes('--quick');
 const unknown = process.argv.slice(2).filter((a) => a !== '--quick');
@@ -41,6 +42,7 @@ const PLAN = quick
     cost: { runners: 20, reps: 2, fleetForRateLimit: 1000 },
     runtime: { reps: 7 },
     pagination: { counts: [1000, 10000], reps: 1 },
+    pipelines: { stacks: 2, runners: 10 },
   }
   : {
     synth: { sizes: [10, 100, 1000, 2000], repsFor: (n) => (n >= 2000 ? 3 : 5) },
@@ -48,7 +50,11 @@ const PLAN = quick
     cost: { runners: 100, reps: 3, fleetForRateLimit: 1000 },
     runtime: { reps: 21 },
     pagination: { counts: [1000, 10000], reps: 3 },
+    pipelines: { stacks: 4, runners: 50 },
   };
+
+// BENCH_SECTIONS=pipelines,cost runs only those sections and prints their numbers (no report).
+const only = process.env.BENCH_SECTIONS ? process.env.BENCH_SECTIONS.split(',') : undefined;
 
 async function main() {
   const started = Date.now();
@@ -74,7 +80,8 @@ async function main() {
     ['synth', runSynth],
     ['cost', runPlanCost],
     ['plan', runPlan],
-  ];
+    ['pipelines', runPipelines],
+  ].filter(([name]) => !only || only.includes(name));
   try {
     for (const [name, run] of sections) {
       const t = Date.now();
@@ -86,6 +93,10 @@ async function main() {
     removeAllScratch();
   }
   results.totalSeconds = (Date.now() - started) / 1000;
+  if (only) {
+    console.log(JSON.stringify(results.sections, null, 2));
+    return;
+  }
   console.log('');
   console.log(consoleSummary(results));
   // A quick run's numbers are not the benchmark: its report goes to a scratch folder.

@@ -23,7 +23,7 @@ function table(head, rows) {
 
 /** The goal verdicts, shared by the console and the document. */
 function goals(results) {
-  const { synth, plan, cost, runtime, pagination } = results.sections;
+  const { synth, plan, cost, runtime, pagination, pipelines } = results.sections;
   const out = [];
   const worstSynth = Math.max(...synth.rows.map((r) => r.wallRatio));
   const worstWork = Math.max(...synth.rows.map((r) => r.workRatio));
@@ -38,6 +38,14 @@ function goals(results) {
   out.push({ goal: `runtime data call <= ${GOALS.runtimeRatio}x node -e 0`, ok: runtime.ratio <= GOALS.runtimeRatio, value: `${x2(runtime.ratio)} (${ms0(runtime.runtimeData)} vs ${ms0(runtime.nodeE0)})` });
   const p10k = pagination.rows.find((r) => r.runners === 10000);
   if (p10k) out.push({ goal: '10,000 runners listed in 100 requests, bounded memory', ok: p10k.requests === GOALS.pages && bounded(pagination), value: `${p10k.requests} requests, peak RSS ${p10k.maxRssKb === null ? 'n/a' : `${mb(p10k.maxRssKb)} (${x2(p10k.maxRssKb / p10k.minimal.maxRssKb)} the minimal lister's)`}` });
+  if (pipelines) {
+    const c = pipelines.concurrent;
+    out.push({
+      goal: `${c.stacks} pipelines of ${c.runnersPerStack} at once: every runner registered and deleted once`,
+      ok: c.left === 0 && pipelines.alone.left === 0,
+      value: `${int(c.registered)} registered once each and online, ${c.left} left after the destroys; ${x2((c.apply.ms + c.destroy.ms) / (pipelines.alone.apply.ms + pipelines.alone.destroy.ms))} the wall time of one stack of ${int(pipelines.alone.registered)}`,
+    });
+  }
   return out;
 }
 
@@ -261,6 +269,41 @@ function paginationSection(p) {
   ].join('\n');
 }
 
+function pipelinesSection(p) {
+  if (!p) return '';
+  const l = p.limits.secondaryLimits;
+  const row = (label, sc, phase) => {
+    const f = sc[phase];
+    return [label, phase, sec(f.ms), int(f.requests), int(f.writes), int(f.refused),
+      `${f.hits.concurrent} / ${f.hits['content-per-minute']} / ${f.hits['content-per-hour']}`, String(f.peakConcurrent)];
+  };
+  const c = p.concurrent;
+  const a = p.alone;
+  const waits = (sc) => (sc.apply.hits['content-per-minute'] + sc.destroy.hits['content-per-minute'] + sc.apply.hits['content-per-hour'] + sc.destroy.hits['content-per-hour']) * l.retryAfterSeconds;
+  return [
+    '## 6. Concurrent pipelines',
+    '',
+    `${c.stacks} stacks of ${c.runnersPerStack} organization runners (half registration-token, half JIT, each with a stand-in VM`,
+    'that runs its install script during the apply) applied at once by separate Terraform processes, then destroyed',
+    `at once, against one organization and one credential under GitHub's budgets as the emulator models them:`,
+    `${int(p.limits.rateLimit)} requests an hour, ${l.maxConcurrent} concurrent requests, ${l.contentPerMinute} content-generating requests a minute and`,
+    `${l.contentPerHour} an hour, \`retry-after: ${l.retryAfterSeconds}\` on a refusal. The reference is one stack of ${int(a.registered)} runners applied and`,
+    'destroyed alone under the same budgets. Each scenario starts with a fresh emulator (full budgets). After each',
+    'apply the benchmark checks that every runner is registered exactly once and online; after each destroy, that',
+    'none is left ([bench/sections/pipelines.js](../bench/sections/pipelines.js)).',
+    '',
+    table(['scenario', 'phase', 'wall', 'API requests', 'writes', 'refused', 'secondary hits (concurrent / per minute / per hour)', 'peak concurrency'], [
+      row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'apply'), row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'destroy'),
+      row(`1 x ${a.registered} alone`, a, 'apply'), row(`1 x ${a.registered} alone`, a, 'destroy'),
+    ]),
+    '',
+    `Wall time, apply and destroy together: ${sec(c.apply.ms + c.destroy.ms)} for the ${c.stacks} pipelines against ${sec(a.apply.ms + a.destroy.ms)} for the one stack`,
+    `(${x2((c.apply.ms + c.destroy.ms) / (a.apply.ms + a.destroy.ms))}). Refused writes were waited out (about ${int(waits(c))} s of \`retry-after\` in the concurrent run, ${int(waits(a))} s alone,`,
+    'spread over parallel processes), within the runtime\'s retry budget; no runner was lost or registered twice. The',
+    `content-creation limit bounds both: a fleet of ${int(a.registered)} needs about ${int(a.apply.writes + a.destroy.writes)} writes to create and delete, at most ${l.contentPerMinute} a minute.`,
+  ].join('\n');
+}
+
 function longestSection(sections) {
   const [name, v] = Object.entries(sections).sort(([, a], [, b]) => b.seconds - a.seconds)[0];
   return `${name} (${(v.seconds / 60).toFixed(1)} min)`;
@@ -302,6 +345,8 @@ function document(results) {
     runtimeSection(s.runtime, results.machine),
     '',
     paginationSection(s.pagination),
+    '',
+    pipelinesSection(s.pipelines),
     '',
     '## Run time',
     '',

@@ -6,6 +6,7 @@ import { AnswerContext } from './http';
 import { runnerToken } from './ids';
 import { isArch, runnerOs } from './labels-model';
 import { RateLimiter } from './ratelimit';
+import { SecondaryLimiter } from './secondary-limits';
 import { parseScopeRef } from './scope';
 import { checkToken, ResolvedSeed } from './seed';
 import { DEFAULT_GROUP_ID, emulatedRunner, RunnerRecord, ScopeState, Store } from './state';
@@ -34,6 +35,8 @@ export class EmulatorCore implements AnswerContext {
   readonly runnerVersion: string;
   readonly platforms: { os: string; arch: string }[];
   readonly rateLimit: number;
+  /** Absent unless the seed asks for GitHub's secondary limits. */
+  readonly secondary?: SecondaryLimiter;
   readonly tokensIssued: IssuedToken[] = [];
   readonly requests: RequestLogEntry[] = [];
   latencyMs = 0;
@@ -46,6 +49,7 @@ export class EmulatorCore implements AnswerContext {
     this.runnerVersion = seed.runnerVersion;
     this.platforms = seed.platforms;
     this.rateLimit = seed.rateLimit;
+    if (seed.secondaryLimits) this.secondary = new SecondaryLimiter(this.clock, seed.secondaryLimits);
     for (const s of seed.scopes) this.store.addScope(s);
     for (const g of seed.runnerGroups) {
       const scope = this.store.scope(g.scope.key);

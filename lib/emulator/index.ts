@@ -65,6 +65,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     get tokensIssued() {
       return core.tokensIssued;
     },
+    secondaryLimitStats: () => core.secondary?.stats() ?? { hits: { concurrent: 0, 'content-per-minute': 0, 'content-per-hour': 0 }, peakConcurrent: 0 },
   };
 }
 

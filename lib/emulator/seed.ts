@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { DOWNLOAD_OS, isArch } from './labels-model';
+import { resolveSecondaryLimits, SecondaryLimitSettings } from './secondary-limits';
 import { makeScope, parseScopeRef, ScopeRef } from './scope';
 import { EmulatorSeed, SeedApp, SeedToken } from './types';
 
@@ -23,6 +24,7 @@ export interface ResolvedSeed {
   runnerGroups: { scope: ScopeRef; name: string; id?: number }[];
   tempDownloadTokens: boolean;
   rateLimit: number;
+  secondaryLimits?: SecondaryLimitSettings;
 }
 
 /** Fills defaults and checks every field, failing with one line that names the bad value. */
@@ -53,6 +55,7 @@ export function resolveSeed(seed: EmulatorSeed = {}): ResolvedSeed {
     runnerGroups,
     tempDownloadTokens: seed.tempDownloadTokens ?? false,
     rateLimit,
+    secondaryLimits: resolveSecondaryLimits(seed.secondaryLimits),
   };
 }
 

@@ -8,6 +8,7 @@ import { serveArchive } from './routes/downloads';
 import { runnerAgent } from './routes/agent';
 import { api } from './routes/api';
 import { control } from './routes/control';
+import { secondaryLimitExceeded } from './routes/authenticate';
 
 const RUNNER_PREFIX = '/_emulator/runner/';
 const GHES_PREFIX = '/api/v3';
@@ -35,6 +36,11 @@ export async function handle(core: EmulatorCore, req: http.IncomingMessage, res:
     core.log(entry);
   });
   try {
+    if (core.secondary && !rawPath.startsWith(DOWNLOADS_PREFIX) && !rawPath.startsWith(RUNNER_PREFIX)) {
+      const slot = core.secondary.enter(req.headers.authorization);
+      if (!slot) return secondaryLimitExceeded(ctx, core.secondary.settings.retryAfterSeconds);
+      res.once('close', slot.release);
+    }
     if (core.latencyMs > 0) await sleep(core.latencyMs);
     const fault = core.faults.take(method, rawPath);
     if (fault) {

@@ -38,6 +38,17 @@ export interface EmulatorSeed {
   tempDownloadTokens?: boolean;
   /** Primary rate limit per credential and hour (default 5000; 0 disables the limit). */
   rateLimit?: number;
+  /**
+   * GitHub's secondary limits per credential, off when absent; `{}` takes GitHub's documented
+   * values (100 concurrent requests, 80 content-generating requests a minute and 500 an hour,
+   * `retry-after: 60`), any field overrides one.
+   */
+  secondaryLimits?: {
+    maxConcurrent?: number;
+    contentPerMinute?: number;
+    contentPerHour?: number;
+    retryAfterSeconds?: number;
+  };
 }
 
 export interface EmulatorOptions {
@@ -159,4 +170,11 @@ export interface Emulator {
   tamperDownloads(on: boolean): void;
   /** Every minted registration/remove/JIT/installation token, without its value. */
   readonly tokensIssued: IssuedToken[];
+  /** Requests refused by each secondary limit, and the peak concurrency of one credential. */
+  secondaryLimitStats(): SecondaryLimitStats;
+}
+
+export interface SecondaryLimitStats {
+  readonly hits: { readonly concurrent: number; readonly 'content-per-minute': number; readonly 'content-per-hour': number };
+  readonly peakConcurrent: number;
 }

@@ -53,5 +53,23 @@ export function authenticate(core: EmulatorCore, ctx: Ctx): boolean {
     ctx.error(401, 'Bad credentials');
     return false;
   }
-  return true;
+  return countContent(core, ctx);
+}
+
+const SECONDARY_MESSAGE =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+  'If you reach out to GitHub Support for help, please include the request ID';
+
+/** GitHub's answer to a request over a secondary limit: 403 with `retry-after`. */
+export function secondaryLimitExceeded(ctx: Ctx, retryAfterSeconds: number): void {
+  ctx.extra['retry-after'] = String(retryAfterSeconds);
+  ctx.send(403, { message: `${SECONDARY_MESSAGE} ${ctx.requestId}.`, documentation_url: RATE_DOCS, status: '403' });
+}
+
+/** The content-creation limit (when the seed asks for secondary limits) on writes of a credential. */
+function countContent(core: EmulatorCore, ctx: Ctx): boolean {
+  if (!core.secondary || ctx.method === 'GET' || ctx.method === 'HEAD') return true;
+  if (core.secondary.write(ctx.rateBucket) === undefined) return true;
+  secondaryLimitExceeded(ctx, core.secondary.settings.retryAfterSeconds);
+  return false;
 }

@@ -3,8 +3,9 @@ import { fakeToken } from './support/github';
 import { specsFor } from './support/openapi';
 
 /**
- * 10,000 runners: seeding is fast and listing them page by page costs O(page) per request.
- * Every page is also checked against the OpenAPI descriptions.
+ * 10,000 runners: seeded in process, listed in exactly 100 pages of 100 in id order, found by
+ * name in one request each. Every page is also checked against the OpenAPI descriptions. How
+ * fast is measured by `npm run bench` (section 5, Pagination), not here.
  */
 
 const token = fakeToken();
@@ -23,13 +24,10 @@ async function get(path: string): Promise<{ body: { total_count: number; runners
   return { body: body as { total_count: number; runners: { id: number; name: string }[] }, link: res.headers.get('link') };
 }
 
-test('10,000 runners seed in well under a second and list in 100 pages quickly', async () => {
-  let t = performance.now();
+test('10,000 runners list in 100 pages in id order, and each is found by name in one request', async () => {
   for (let i = 0; i < 10_000; i++) emu.createRunner('org:octo-org', { name: `runner-${i}`, labels: ['bulk'], status: i % 2 ? 'online' : 'offline' });
-  const seedMs = performance.now() - t;
-  expect(seedMs).toBeLessThan(2000);
+  expect(emu.runners('org:octo-org')).toHaveLength(10_000);
 
-  t = performance.now();
   const ids: number[] = [];
   let next: string | undefined = '/orgs/octo-org/actions/runners?per_page=100';
   let pages = 0;
@@ -41,22 +39,16 @@ test('10,000 runners seed in well under a second and list in 100 pages quickly',
     const m = /<([^>]+)>; rel="next"/.exec(page.link ?? '');
     next = m ? m[1].slice(emu.url.length) : undefined;
   }
-  const listMs = performance.now() - t;
   expect(pages).toBe(100);
   expect(new Set(ids).size).toBe(10_000);
   expect([...ids].sort((a, b) => a - b)).toEqual(ids);
-  // Generous bounds for a shared 2-core machine; O(n) per page would take far longer.
-  expect(listMs).toBeLessThan(10_000);
-
-  t = performance.now();
   for (let i = 0; i < 50; i++) {
     const one = await get(`/orgs/octo-org/actions/runners?name=runner-${i * 199}`);
+    expect(one.body.total_count).toBe(1);
     expect(one.body.runners[0].name).toBe(`runner-${i * 199}`);
   }
-  expect(performance.now() - t).toBeLessThan(5_000);
 
   const last = await get('/orgs/octo-org/actions/runners?per_page=100&page=100');
   expect(last.body.runners[99].name).toBe('runner-9999');
   expect(emu.requests.filter((r) => r.status === 200)).toHaveLength(151);
-  process.stdout.write(`seed ${seedMs.toFixed(0)} ms, 100 pages ${listMs.toFixed(0)} ms\n`);
 });
