@@ -84,6 +84,16 @@ export function base64Of(value: string): string {
   return Token.isUnresolved(value) ? Fn.base64encode(value) : Buffer.from(value, 'utf8').toString('base64');
 }
 
+/**
+ * A value as one single-quoted POSIX shell word: a `'` inside becomes `'"'"'`. For a Terraform
+ * reference Terraform does the replacing (`replace()`), so a value known only at apply time is
+ * quoted too. (Not `'\\''`: cdktf does not escape a backslash in a function argument.)
+ */
+export function posixQuote(value: string): string {
+  const escaped = Token.isUnresolved(value) ? Fn.replace(value, "'", Fn.rawString(`'"'"'`)) : value.replace(/'/g, `'"'"'`);
+  return `'${escaped}'`;
+}
+
 export function renderInstallScript(input: InstallScriptInput, options: InstallScriptOptions = {}): string {
   if (!(input.os in DEFAULT_DIR)) {
     throw new Error(`installScript() needs a download with a literal os (linux, osx or win), got "${input.os}"`);

@@ -92,7 +92,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       new TerraformOutput(s, 'args', { value: r.configArgs });
       new TerraformOutput(s, 'token', { value: r.token, sensitive: true });
     });
-    expect(json.output.args.value).toMatch(/^--url \$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\} --name vm-1 --labels gpu --work w --ephemeral --unattended --replace$/);
+    expect(json.output.args.value).toMatch(/^--url '\$\{replace\(null_resource\.R_Credentials_\w+\.triggers\.runner_url, "'", "'\\"'\\"'"\)\}' --name 'vm-1' --labels 'gpu' --work 'w' --ephemeral --unattended --replace$/);
     expect(json.output.token.value).toMatch(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/);
   });
 });
