@@ -87,7 +87,7 @@ export function validateApiUrl(url: string | undefined): void {
   }
   if (parsed.protocol === 'https:') return;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return;
-  throw new Error(`apiUrl "${url}" is not https: use an https:// URL; plain http is allowed only for a literal loopback address (127.0.0.1, ::1) or localhost`);
+  throw new Error(`apiUrl "${url}" is not https: use an https:// URL; plain http is allowed only for loopback addresses: a literal 127.x.x.x or ::1, or localhost`);
 }
 
 

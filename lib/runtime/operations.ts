@@ -124,7 +124,7 @@ export async function deleteRunner(api: Api, id: number): Promise<void> {
 export async function listDownloads(api: Api): Promise<Download[]> {
   const data = await api.call<Download[]>(route(api.scope, 'listDownloads'));
   if (!Array.isArray(data)) throw new UserError(`GitHub answered the downloads request of ${scopeLabel(api.scope)} without a list: check api_url`);
-  for (const d of data) redactor.add(d?.temp_download_token);
+  for (const d of data) if (typeof d?.temp_download_token === 'string') redactor.add(d.temp_download_token);
   return data;
 }
 
