@@ -20,8 +20,8 @@ import { RUNTIME_VERSION } from './version';
  *   notion of total time, so the budget plugin below caps its retry count per failure;
  * - a fetch that bounds every attempt (body included) with AbortSignal.timeout and writes the
  *   debug line.
- * The budget is one deadline for the whole process, so the total time is at most
- * budget + one request timeout per request.
+ * The budget is one deadline for the whole process: no request starts after it, so the total
+ * time is at most the budget plus one request timeout.
  */
 export interface Api {
   readonly scope: Scope;
