@@ -7,6 +7,7 @@ import { OrgRunner, OrgRunnerToken, RepoRunner, RunnerDownload, Runners } from '
 import { renderInstallScript } from '../../lib/install-script';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { nodeFetch } from '../../lib/runtime/http';
+import { checkChecksum, checkDownloadToken, checkDownloadUrl, checkFilename, checkJitConfig, checkRunnerToken } from '../../lib/runtime/answers';
 import { engines, tempDir } from '../terraform/harness';
 import { Workspace, canaryCredential, synthStack } from '../e2e/support';
 import { payloads, runVm, scriptValue, VmRun } from './sandbox';
@@ -280,6 +281,28 @@ describe('hostile or malformed API answers, with a real Terraform', () => {
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('X3: every payload is refused by the runtime\'s check of each API field (the same checks, without Terraform)', () => {
+  const server = { apiUrl: 'https://api.github.com', webUrl: 'https://github.com' };
+  const checks: [string, (v: string) => unknown][] = [
+    ['registration token', (v) => checkRunnerToken(server, 'registration token', v)],
+    ['encoded_jit_config', (v) => checkJitConfig(server, v)],
+    ['download_url', (v) => checkDownloadUrl(server, v, [])],
+    ['download_url', (v) => checkDownloadUrl(server, `https://github.com/${v}`, [])],
+    ['sha256_checksum', (v) => checkChecksum(server, v)],
+    ['temp_download_token', (v) => checkDownloadToken(server, v)],
+    ['download filename', (v) => checkFilename(server, v)],
+  ];
+  for (const [, payload] of payloads('/tmp/never')) {
+    for (const [field, check] of checks) {
+      expect(() => check(payload)).toThrow(new RegExp(`^GitHub at https://api\\.github\\.com answered a ${field} that is not `));
+    }
+  }
+  // What GitHub really answers passes.
+  expect(checkDownloadUrl(server, 'https://github.com/actions/runner/releases/download/v2.329.0/actions-runner-linux-x64-2.329.0.tar.gz', [])).toMatch(/^https:/);
+  expect(checkChecksum(server, 'A'.repeat(64))).toBe('a'.repeat(64));
+  expect(checkRunnerToken(server, 'registration token', 'AABF3JGZDX3P5PMEXLND6TS6FCWO6')).toBe('AABF3JGZDX3P5PMEXLND6TS6FCWO6');
+});
 
 // ------------------------------------------------------------------- emulator controls
 
