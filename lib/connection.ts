@@ -5,7 +5,8 @@ import { validateApiUrl, validateCredentialEnv } from './validation';
 export interface ConnectionProps {
   /**
    * Base URL of the GitHub REST API: `https://HOST/api/v3` for GitHub Enterprise Server,
-   * `https://api.SUBDOMAIN.ghe.com` for GHE.com. Plain http is accepted for loopback hosts only.
+   * `https://api.SUBDOMAIN.ghe.com` for GHE.com. No credentials, query or fragment. Plain http is
+   * accepted only for a literal loopback address (127.0.0.0/8, ::1) or exactly `localhost`.
    * @default "https://api.github.com"
    */
   readonly apiUrl?: string;

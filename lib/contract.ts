@@ -58,6 +58,17 @@ export const QueryKey = {
   LABELS: 'labels',
   /** jit-configs: one entry per runner, `runner:<key>` = JSON of {@link JitRunnerSpec}. */
   RUNNER_PREFIX: 'runner:',
+  /**
+   * registration-token: JSON list of the runner names that were Terraform references at synth
+   * (literal names are checked at synth); the runtime refuses the read when one is not a valid
+   * runner name. Empty or absent: nothing to check.
+   */
+  RUNNER_NAMES: 'runner_names',
+  /**
+   * downloads: comma-separated extra hosts `download_url` may point at (`RunnerDownload`'s
+   * `allowedDownloadHosts`), besides the API's own host and GitHub's release hosts.
+   */
+  DOWNLOAD_HOSTS: 'download_hosts',
 } as const;
 
 /** Result keys of the token operations. */

@@ -1,8 +1,19 @@
+import { Fn, Token } from './cdktf';
+import { joinList } from './validation';
+
 /**
  * Renders what a VM's user data runs to become a runner: bash for linux and osx, PowerShell for
  * windows. The text is a Terraform string: values are Terraform references, and the script's own
  * shell syntax never contains `${` or `%{` (Terraform would read them as template syntax).
  * It never prints a token and never traces commands (no `set -x`).
+ *
+ * Inert by construction: every value (literal or Terraform reference) is carried as base64 text
+ * between single quotes (the alphabet [A-Za-z0-9+/=] means nothing to bash, PowerShell or batch)
+ * and decoded into a variable; a Terraform reference is encoded by Terraform (`base64encode()`)
+ * at apply time. The runner gets its inputs from `ACTIONS_RUNNER_INPUT_<NAME>` environment
+ * variables, which it reads and clears (actions/runner CommandSettings.cs); its command lines
+ * hold literal flags only, so no value reaches argv (no token in `ps`), nor `config.cmd`'s batch
+ * parsing on windows. The download token reaches curl through a 0600 header file.
  */
 
 /** Options of `installScript()`. */
@@ -54,6 +65,35 @@ const DEFAULT_DIR: Record<string, string> = {
 
 const SAFE_USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
 
+/** The runner's environment inputs (actions/runner reads `ACTIONS_RUNNER_INPUT_<NAME>`). */
+export const RunnerInput = {
+  URL: 'ACTIONS_RUNNER_INPUT_URL',
+  TOKEN: 'ACTIONS_RUNNER_INPUT_TOKEN',
+  NAME: 'ACTIONS_RUNNER_INPUT_NAME',
+  LABELS: 'ACTIONS_RUNNER_INPUT_LABELS',
+  RUNNER_GROUP: 'ACTIONS_RUNNER_INPUT_RUNNERGROUP',
+  WORK: 'ACTIONS_RUNNER_INPUT_WORK',
+  JIT_CONFIG: 'ACTIONS_RUNNER_INPUT_JITCONFIG',
+} as const;
+
+/**
+ * Base64 of a value: computed now for a literal, by Terraform (`base64encode()`) at apply time
+ * for a reference. Either way the script holds only [A-Za-z0-9+/=].
+ */
+export function base64Of(value: string): string {
+  return Token.isUnresolved(value) ? Fn.base64encode(value) : Buffer.from(value, 'utf8').toString('base64');
+}
+
+/**
+ * A value as one single-quoted POSIX shell word: a `'` inside becomes `'"'"'`. For a Terraform
+ * reference Terraform does the replacing (`replace()`), so a value known only at apply time is
+ * quoted too. (Not `'\\''`: cdktf does not escape a backslash in a function argument.)
+ */
+export function posixQuote(value: string): string {
+  const escaped = Token.isUnresolved(value) ? Fn.replace(value, "'", Fn.rawString(`'"'"'`)) : value.replace(/'/g, `'"'"'`);
+  return `'${escaped}'`;
+}
+
 export function renderInstallScript(input: InstallScriptInput, options: InstallScriptOptions = {}): string {
   if (!(input.os in DEFAULT_DIR)) {
     throw new Error(`installScript() needs a download with a literal os (linux, osx or win), got "${input.os}"`);
@@ -69,31 +109,59 @@ export function renderInstallScript(input: InstallScriptInput, options: InstallS
   return input.os === 'win' ? powershell(input, dir, service) : bash(input, dir, service, options.runAsUser);
 }
 
-/** config.sh flags other than --url and --token, shared by the bash and PowerShell scripts. */
-function configFlags(input: InstallScriptInput, quote: (v: string) => string): string[] {
-  const flags = ['--unattended', '--name', quote(input.name), '--replace'];
-  if (input.labels && input.labels.length > 0) flags.push('--labels', quote(input.labels.join(',')));
-  if (input.runnerGroup) flags.push('--runnergroup', quote(input.runnerGroup));
-  if (input.workFolder) flags.push('--work', quote(input.workFolder));
+/** One runner input: its environment variable, the script variables holding it, its value. */
+interface RunnerValue {
+  readonly env: string;
+  readonly bashVar: string;
+  readonly psVar: string;
+  readonly value: string;
+}
+
+/** `config.sh`/`config.cmd` inputs (URL, token, name, labels, group, work folder), all through the environment. */
+function configInputs(input: InstallScriptInput): RunnerValue[] {
+  const values: RunnerValue[] = [
+    { env: RunnerInput.URL, bashVar: 'RUNNER_URL', psVar: 'RunnerUrl', value: input.runnerUrl },
+    { env: RunnerInput.TOKEN, bashVar: 'RUNNER_TOKEN', psVar: 'RunnerToken', value: input.token },
+    { env: RunnerInput.NAME, bashVar: 'RUNNER_NAME', psVar: 'RunnerName', value: input.name },
+  ];
+  if (input.labels && input.labels.length > 0) values.push({ env: RunnerInput.LABELS, bashVar: 'RUNNER_LABELS', psVar: 'RunnerLabels', value: joinList(input.labels) });
+  if (input.runnerGroup !== undefined) values.push({ env: RunnerInput.RUNNER_GROUP, bashVar: 'RUNNER_GROUP', psVar: 'RunnerGroup', value: input.runnerGroup });
+  if (input.workFolder !== undefined) values.push({ env: RunnerInput.WORK, bashVar: 'RUNNER_WORK', psVar: 'RunnerWork', value: input.workFolder });
+  return values;
+}
+
+function jitInput(input: InstallScriptInput): RunnerValue {
+  return { env: RunnerInput.JIT_CONFIG, bashVar: 'JIT_CONFIG', psVar: 'JitConfig', value: input.jitConfig };
+}
+
+/** Literal `config.sh`/`config.cmd` flags: the only things on the runner's command line. */
+function configFlags(input: InstallScriptInput): string[] {
+  const flags = ['--unattended', '--replace'];
   if (input.ephemeral) flags.push('--ephemeral');
   if (input.noDefaultLabels) flags.push('--no-default-labels');
   if (input.pinned) flags.push('--disableupdate');
   return flags;
 }
 
-const sq = (v: string) => `'${v}'`;
+const bashValue = (scriptVar: string, value: string) => `decode_to ${scriptVar} '${base64Of(value)}'`;
 
 function bash(input: InstallScriptInput, dir: string, service: boolean, user?: string): string {
-  const asUser = user ? `sudo -u ${user} -- ` : '';
   const lines = [
     '#!/usr/bin/env bash',
     '# GitHub Actions runner install, generated by cdktf-github-runners.',
+    '# Values are base64 text decoded into variables: none is ever parsed as shell syntax, and the',
+    '# runner reads them from ACTIONS_RUNNER_INPUT_* variables, so none is in a command line.',
     'set -euo pipefail',
     'umask 077',
-    `RUNNER_DIR=${sq(dir)}`,
-    `DOWNLOAD_URL=${sq(input.downloadUrl)}`,
-    `EXPECTED_SHA256=${sq(input.sha256Checksum)}`,
-    `DOWNLOAD_TOKEN=${sq(input.tempDownloadToken)}`,
+    '# decode_to VAR BASE64: VAR = the decoded bytes, trailing newlines included.',
+    "decode_to() { IFS= read -r -d '' \"$1\" < <(printf '%s' \"$2\" | base64 --decode) || true; }",
+    bashValue('RUNNER_DIR', dir),
+    bashValue('DOWNLOAD_URL', input.downloadUrl),
+    bashValue('EXPECTED_SHA256', input.sha256Checksum),
+    bashValue('DOWNLOAD_TOKEN', input.tempDownloadToken),
+  ];
+  if (user) lines.push(bashValue('RUN_AS', user));
+  lines.push(
     'if [ -z "$EXPECTED_SHA256" ]; then',
     '  echo "cdktf-github-runners: no SHA-256 checksum for $DOWNLOAD_URL: set sha256Checksum on the RunnerDownload; nothing was installed" >&2',
     '  exit 1',
@@ -102,9 +170,11 @@ function bash(input: InstallScriptInput, dir: string, service: boolean, user?: s
     "trap 'rm -rf \"$WORK\"' EXIT",
     'ARCHIVE="$WORK/actions-runner.tar.gz"',
     'if [ -n "$DOWNLOAD_TOKEN" ]; then',
-    '  curl -fsSL --retry 5 --retry-delay 2 -H "Authorization: Bearer $DOWNLOAD_TOKEN" -o "$ARCHIVE" "$DOWNLOAD_URL"',
+    '  # The token goes to curl in a 0600 file (umask 077), never in its arguments.',
+    '  printf \'Authorization: Bearer %s\\n\' "$DOWNLOAD_TOKEN" >"$WORK/download-header"',
+    '  curl -fsSL --retry 5 --retry-delay 2 --proto-redir =https -H "@$WORK/download-header" -o "$ARCHIVE" --url "$DOWNLOAD_URL"',
     'else',
-    '  curl -fsSL --retry 5 --retry-delay 2 -o "$ARCHIVE" "$DOWNLOAD_URL"',
+    '  curl -fsSL --retry 5 --retry-delay 2 --proto-redir =https -o "$ARCHIVE" --url "$DOWNLOAD_URL"',
     'fi',
     'if command -v sha256sum >/dev/null 2>&1; then',
     '  ACTUAL_SHA256="$(sha256sum "$ARCHIVE" | cut -d" " -f1)"',
@@ -118,35 +188,44 @@ function bash(input: InstallScriptInput, dir: string, service: boolean, user?: s
     'mkdir -p "$RUNNER_DIR"',
     'tar -xzf "$ARCHIVE" -C "$RUNNER_DIR"',
     'cd "$RUNNER_DIR"',
-  ];
-  if (user) lines.push(`chown -R ${user} "$RUNNER_DIR"`);
+  );
+  if (user) lines.push('chown -R -- "$RUN_AS" "$RUNNER_DIR"');
   else lines.push('export RUNNER_ALLOW_RUNASROOT=1');
+  // `NAME="$VAR" command` puts NAME in the command's environment only; sudo passes on just the
+  // variables named in --preserve-env.
+  const run = (values: RunnerValue[], command: string) => {
+    for (const v of values) lines.push(bashValue(v.bashVar, v.value));
+    const assignments = values.map((v) => `${v.env}="$${v.bashVar}"`).join(' ');
+    const sudo = user ? `sudo -u "$RUN_AS" --preserve-env=${values.map((v) => v.env).join(',')} -- ` : '';
+    lines.push(`${assignments} ${sudo}${command}`);
+  };
   if (input.jit) {
-    lines.push(`JIT_CONFIG=${sq(input.jitConfig)}`);
-    lines.push(`${asUser}nohup ./run.sh --jitconfig "$JIT_CONFIG" >"$RUNNER_DIR/runner.log" 2>&1 &`);
+    run([jitInput(input)], 'nohup ./run.sh >"$RUNNER_DIR/runner.log" 2>&1 &');
   } else {
-    lines.push(`RUNNER_URL=${sq(input.runnerUrl)}`);
-    lines.push(`RUNNER_TOKEN=${sq(input.token)}`);
-    lines.push(`${asUser}./config.sh --url "$RUNNER_URL" --token "$RUNNER_TOKEN" ${configFlags(input, sq).join(' ')}`);
+    run(configInputs(input), `./config.sh ${configFlags(input).join(' ')}`);
     if (service) {
-      lines.push(`./svc.sh install${user ? ` ${user}` : ''}`);
+      lines.push(user ? './svc.sh install "$RUN_AS"' : './svc.sh install');
       lines.push('./svc.sh start');
     } else {
-      lines.push(`${asUser}nohup ./run.sh >"$RUNNER_DIR/runner.log" 2>&1 &`);
+      lines.push(`${user ? 'sudo -u "$RUN_AS" -- ' : ''}nohup ./run.sh >"$RUNNER_DIR/runner.log" 2>&1 &`);
     }
   }
   lines.push('echo "cdktf-github-runners: runner installed in $RUNNER_DIR"');
   return lines.join('\n') + '\n';
 }
 
+const psValue = (scriptVar: string, value: string) => `$${scriptVar} = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${base64Of(value)}'))`;
+
 function powershell(input: InstallScriptInput, dir: string, service: boolean): string {
   const lines = [
     '# GitHub Actions runner install, generated by cdktf-github-runners.',
+    '# Values are base64 text decoded into variables: none is ever parsed as PowerShell or batch',
+    '# syntax, and the runner reads them from ACTIONS_RUNNER_INPUT_* variables, not its command line.',
     "$ErrorActionPreference = 'Stop'",
-    `$RunnerDir = ${sq(dir)}`,
-    `$DownloadUrl = ${sq(input.downloadUrl)}`,
-    `$ExpectedSha256 = ${sq(input.sha256Checksum)}`,
-    `$DownloadToken = ${sq(input.tempDownloadToken)}`,
+    psValue('RunnerDir', dir),
+    psValue('DownloadUrl', input.downloadUrl),
+    psValue('ExpectedSha256', input.sha256Checksum),
+    psValue('DownloadToken', input.tempDownloadToken),
     "if (-not $ExpectedSha256) { throw \"cdktf-github-runners: no SHA-256 checksum for $($DownloadUrl): set sha256Checksum on the RunnerDownload; nothing was installed\" }",
     "$Archive = Join-Path ([System.IO.Path]::GetTempPath()) ('actions-runner-' + [guid]::NewGuid() + '.zip')",
     '$Headers = @{}',
@@ -162,16 +241,25 @@ function powershell(input: InstallScriptInput, dir: string, service: boolean): s
     'Remove-Item -Force $Archive',
     'Set-Location $RunnerDir',
   ];
+  // Set for the child processes started below, then removed from this process.
+  const withEnv = (values: RunnerValue[], command: string[]) => lines.push(
+    ...values.map((v) => psValue(v.psVar, v.value)),
+    ...values.map((v) => `$env:${v.env} = $${v.psVar}`),
+    'try {',
+    ...command.map((c) => `  ${c}`),
+    '} finally {',
+    ...values.map((v) => `  Remove-Item -ErrorAction SilentlyContinue -Path Env:${v.env}`),
+    '}',
+  );
   if (input.jit) {
-    lines.push(`$JitConfig = ${sq(input.jitConfig)}`);
-    lines.push("Start-Process -WindowStyle Hidden -FilePath (Join-Path $RunnerDir 'run.cmd') -ArgumentList '--jitconfig', $JitConfig");
+    withEnv([jitInput(input)], ["Start-Process -WindowStyle Hidden -FilePath (Join-Path $RunnerDir 'run.cmd')"]);
   } else {
-    lines.push(`$RunnerUrl = ${sq(input.runnerUrl)}`);
-    lines.push(`$RunnerToken = ${sq(input.token)}`);
-    const flags = configFlags(input, sq);
+    const flags = configFlags(input);
     if (service) flags.push('--runasservice');
-    lines.push(`& (Join-Path $RunnerDir 'config.cmd') --url $RunnerUrl --token $RunnerToken ${flags.join(' ')}`);
-    lines.push("if ($LASTEXITCODE -ne 0) { throw 'cdktf-github-runners: config.cmd failed' }");
+    withEnv(configInputs(input), [
+      `& (Join-Path $RunnerDir 'config.cmd') ${flags.join(' ')}`,
+      "if ($LASTEXITCODE -ne 0) { throw 'cdktf-github-runners: config.cmd failed' }",
+    ]);
     if (!service) lines.push("Start-Process -WindowStyle Hidden -FilePath (Join-Path $RunnerDir 'run.cmd')");
   }
   lines.push("Write-Output \"cdktf-github-runners: runner installed in $RunnerDir\"");

@@ -24,10 +24,20 @@ export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {
    * @default - the checksum GitHub lists (none for a pinned version that is not the current one)
    */
   readonly sha256Checksum?: string;
+  /**
+   * Extra hosts (names such as `mirror.example.com`, no scheme or path) the download URL GitHub
+   * answers may point at. The runtime refuses, at plan time, a `download_url` that is not https
+   * on the API's own host, `github.com`, `objects.githubusercontent.com`,
+   * `release-assets.githubusercontent.com` or one of these (plain http only to a literal loopback
+   * API, the emulator). Every download of a scope in a stack shares one list.
+   * @default - none: only the API's host and GitHub's release hosts
+   */
+  readonly allowedDownloadHosts?: string[];
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
 const SHA256 = /^[0-9a-f]{64}$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /**
  * The runner application archive for one OS and architecture, from GitHub's downloads list.
@@ -69,7 +79,13 @@ export class RunnerDownload extends Construct {
     }
     this.pinned = props.version !== undefined;
     const platform = `${this.os}/${this.architecture}${props.version !== undefined ? `@${props.version}` : ''}`;
-    this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform);
+    const hosts = (props.allowedDownloadHosts ?? []).map((h) => (Token.isUnresolved(h) ? h : h.toLowerCase()));
+    for (const h of hosts) {
+      if (!Token.isUnresolved(h) && !HOSTNAME.test(h)) {
+        throw new Error(`invalid allowedDownloadHosts entry "${h}": give a host name such as mirror.example.com (no scheme, port or path)`);
+      }
+    }
+    this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform, hosts);
     const field = (f: string) => this.dataSource.result.lookup(downloadKey(platform, f));
     this.downloadUrl = field(DownloadField.DOWNLOAD_URL);
     this.filename = field(DownloadField.FILENAME);

@@ -3,7 +3,7 @@ import { JitField, ProvisionerCommand, TokenResult, jitKey } from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
 import { deleteRunnerProvisioner } from './delete-provisioner';
-import { InstallScriptOptions, renderInstallScript } from './install-script';
+import { InstallScriptOptions, RunnerInput, posixQuote, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
 import { ScopeRef, enterpriseScope, orgScope, repoScope, scopeQuery } from './scope';
@@ -89,8 +89,23 @@ export abstract class RunnerBase extends Construct {
   public readonly jitConfig: string;
   /** The URL `config.sh --url` takes. */
   public readonly runnerUrl: string;
-  /** `config.sh` arguments other than `--token` (empty for a JIT runner, which runs `run.sh --jitconfig`). */
+  /**
+   * `config.sh` arguments other than `--token`, for a POSIX shell command line you write yourself:
+   * every value is single-quoted (a `'` inside becomes `'"'"'`, done by Terraform for a reference),
+   * so the string may be spliced into `sh`/`bash` text as it is. Not for PowerShell or `cmd`: use
+   * `configEnvironment` there. Holds no secret (pass the token through `ACTIONS_RUNNER_INPUT_TOKEN`).
+   * Empty for a JIT runner, which runs `run.sh` with `ACTIONS_RUNNER_INPUT_JITCONFIG`.
+   */
   public readonly configArgs: string;
+  /**
+   * The runner's inputs as environment variables, for a script or orchestrator of your own: the
+   * runner reads `ACTIONS_RUNNER_INPUT_<NAME>` (URL, TOKEN, NAME, LABELS, RUNNERGROUP, WORK; JITCONFIG
+   * for a JIT runner) and clears them, so nothing needs quoting and no secret is in a command line.
+   * Then run `config.sh --unattended --replace` (plus `--ephemeral`, `--no-default-labels`,
+   * `--disableupdate` as needed) or, for a JIT runner, `run.sh`. Holds the token or JIT configuration:
+   * sensitive in Terraform's eyes.
+   */
+  public readonly configEnvironment: { [name: string]: string };
   /** The identity resource: replaced exactly when the runner is. */
   public readonly identity: NullResource;
   /** The resource holding the token or JIT configuration, stable until the runner is replaced. */
@@ -194,15 +209,23 @@ export abstract class RunnerBase extends Construct {
     this.runnerUrl = out('runner_url');
     this.runnerName = this.jit ? out('runner_name') : props.name;
     this.configArgs = this.jit ? '' : [
-      '--url', this.runnerUrl,
-      '--name', props.name,
-      ...(this.labels ? ['--labels', joinList(this.labels)] : []),
-      ...(this.runnerGroup ? ['--runnergroup', this.runnerGroup] : []),
-      ...(this.workFolder ? ['--work', this.workFolder] : []),
+      '--url', posixQuote(this.runnerUrl),
+      '--name', posixQuote(props.name),
+      ...(this.labels ? ['--labels', posixQuote(joinList(this.labels))] : []),
+      ...(this.runnerGroup !== undefined ? ['--runnergroup', posixQuote(this.runnerGroup)] : []),
+      ...(this.workFolder !== undefined ? ['--work', posixQuote(this.workFolder)] : []),
       ...(this.ephemeral ? ['--ephemeral'] : []),
       ...(this.noDefaultLabels ? ['--no-default-labels'] : []),
       '--unattended', '--replace',
     ].join(' ');
+    this.configEnvironment = this.jit ? { [RunnerInput.JIT_CONFIG]: this.jitConfig } : {
+      [RunnerInput.URL]: this.runnerUrl,
+      [RunnerInput.TOKEN]: this.token,
+      [RunnerInput.NAME]: props.name,
+      ...(this.labels ? { [RunnerInput.LABELS]: joinList(this.labels) } : {}),
+      ...(this.runnerGroup !== undefined ? { [RunnerInput.RUNNER_GROUP]: this.runnerGroup } : {}),
+      ...(this.workFolder !== undefined ? { [RunnerInput.WORK]: this.workFolder } : {}),
+    };
 
     if (props.waitForOnline) {
       const flags: Record<string, string> = {
@@ -294,3 +317,4 @@ export class RepoRunner extends RunnerBase {
     super(scope, id, repoScope(props.owner, props.repository), props);
   }
 }
+

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import { Construct } from 'constructs';
 import { DataOperation, QueryKey } from './contract';
-import { DataExternal, Fn, Lazy, NullResource, TerraformStack } from './cdktf';
+import { DataExternal, Fn, Lazy, NullResource, TerraformStack, Token } from './cdktf';
 import { Connection } from './connection';
 import { RuntimeProgram } from './runtime-program';
 import { ScopeRef, scopeKey, scopeSlug } from './scope';
@@ -24,6 +24,8 @@ export class SharedScope extends Construct {
   private readonly runtime: RuntimeProgram;
   private readonly platforms: string[] = [];
   private readonly tokenRunners = new Map<string, Record<string, string>>();
+  private readonly unresolvedNames: string[] = [];
+  private readonly downloadHosts: string[] = [];
   private readonly jitRunners = new Map<string, string>();
   private downloadsSource?: DataExternal;
   private registrationSource?: DataExternal;
@@ -36,12 +38,18 @@ export class SharedScope extends Construct {
   }
 
   /** The downloads data source, now also answering for `platform` (`os/arch[@version]`). */
-  public downloads(platform: string): DataExternal {
+  public downloads(platform: string, allowedHosts: string[] = []): DataExternal {
     if (!this.platforms.includes(platform)) this.platforms.push(platform);
+    for (const h of allowedHosts) if (!this.downloadHosts.includes(h)) this.downloadHosts.push(h);
     this.downloadsSource ??= this.runtime.dataSource(this, 'Downloads', this.conn, this.target, {
       [QueryKey.OPERATION]: DataOperation.DOWNLOADS,
       [QueryKey.PLATFORMS]: Lazy.stringValue({ produce: () => this.platforms.join(',') }),
+      // Only when some download lists hosts, so existing stacks' queries stay as they were.
+      ...(allowedHosts.length > 0 ? { [QueryKey.DOWNLOAD_HOSTS]: Lazy.stringValue({ produce: () => this.downloadHosts.join(',') }) } : {}),
     });
+    if (allowedHosts.length > 0 && this.downloadsSource.queryInput?.[QueryKey.DOWNLOAD_HOSTS] === undefined) {
+      this.downloadsSource.query = { ...this.downloadsSource.queryInput, [QueryKey.DOWNLOAD_HOSTS]: Lazy.stringValue({ produce: () => this.downloadHosts.join(',') }) };
+    }
     return this.downloadsSource;
   }
 
@@ -61,12 +69,16 @@ export class SharedScope extends Construct {
   public registrationToken(path: string, triggers: Record<string, string>): DataExternal {
     if (this.tokenRunners.has(path)) throw new Error(`the runner ${path} asked twice for the registration token of its scope`);
     this.tokenRunners.set(path, triggers);
+    if (Token.isUnresolved(triggers.name)) this.unresolvedNames.push(triggers.name);
     this.epoch ??= new NullResource(this, 'Epoch', {
       triggers: Lazy.anyValue({ produce: (context) => this.epochTriggers((x) => context.resolve(x)) }) as unknown as Record<string, string>,
     });
     this.registrationSource ??= this.runtime.dataSource(this, 'RegistrationToken', this.conn, this.target, {
       [QueryKey.OPERATION]: DataOperation.REGISTRATION_TOKEN,
       [QueryKey.GENERATIONS]: this.epoch.id,
+      // Names known only at plan time, checked by the runtime before it mints (literals were
+      // checked at synth); empty, so absent from the JSON, when every name is a literal.
+      [QueryKey.RUNNER_NAMES]: Lazy.stringValue({ produce: () => (this.unresolvedNames.length > 0 ? Fn.jsonencode(this.unresolvedNames) : undefined) }) as string,
     });
     return this.registrationSource;
   }

@@ -1,5 +1,7 @@
 import { Fn, Token } from './cdktf';
-import { isLoopbackHost } from './names';
+import { isLoopbackHost, runnerNameProblem } from './names';
+
+export { MAX_JIT_BASE_NAME } from './names';
 
 /**
  * Synth-time checks. Each throws one lowercase line saying what is wrong and what to do.
@@ -14,13 +16,9 @@ function literal(value: string | undefined): value is string {
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const ENTERPRISE_SLUG = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,99}$/;
 const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
-const RUNNER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._:+=@/-]{0,99}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOKEN_SHAPED = /^(ghp_|gho_|ghu_|ghs_|ghr_|github_pat_)|^[A-Za-z0-9_]{36,}$/;
-
-/** Longest base name of a JIT runner: the generation suffix adds 9 characters. */
-export const MAX_JIT_BASE_NAME = 55;
 
 export function validateEnterprise(slug: string): void {
   if (literal(slug) && !ENTERPRISE_SLUG.test(slug)) {
@@ -42,12 +40,8 @@ export function validateRepository(name: string): void {
 
 export function validateRunnerName(name: string, jit: boolean): void {
   if (!literal(name)) return;
-  if (!RUNNER_NAME.test(name)) {
-    throw new Error(`invalid runner name "${name}": use 1 to 64 letters, digits, '.', '-' or '_'`);
-  }
-  if (jit && name.length > MAX_JIT_BASE_NAME) {
-    throw new Error(`runner name "${name}" is too long for a jit runner: use at most ${MAX_JIT_BASE_NAME} characters (a 9-character generation suffix is appended)`);
-  }
+  const problem = runnerNameProblem(name, jit);
+  if (problem) throw new Error(problem);
 }
 
 export function validateLabels(labels: string[] | undefined, what = 'labels'): void {
@@ -85,9 +79,15 @@ export function validateApiUrl(url: string | undefined): void {
   } catch {
     throw new Error(`invalid apiUrl "${url}": use https://api.github.com, https://HOST/api/v3 (GitHub Enterprise Server) or https://api.SUBDOMAIN.ghe.com`);
   }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new Error('apiUrl must not contain credentials (user:password@): give the NAME of the environment variable holding the token in credentialEnv');
+  }
+  if (parsed.search !== '' || parsed.hash !== '' || /[?#]/.test(url)) {
+    throw new Error(`apiUrl "${url}" has a query or fragment: use the bare API base URL, such as https://HOST/api/v3`);
+  }
   if (parsed.protocol === 'https:') return;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return;
-  throw new Error(`apiUrl "${url}" is not https: use an https:// URL; plain http is allowed only for loopback addresses (127.0.0.1, localhost, ::1)`);
+  throw new Error(`apiUrl "${url}" is not https: use an https:// URL; plain http is allowed only for loopback addresses: a literal 127.x.x.x or ::1, or localhost`);
 }
 
 

@@ -49,6 +49,19 @@ const AREAS = [
     test: 'test/reliability/load.test.ts',
     intro: [],
   },
+  {
+    key: 'security',
+    title: 'Security: hostile values, download origin, secrets in argv',
+    test: 'test/reliability/security.test.ts',
+    intro: [
+      'Anything that is not a literal checked at synth (an API answer, a Terraform variable) is',
+      'treated as hostile. Payloads try single and double quotes, `$(...)`, backticks, `;`, newlines,',
+      '`&`, `|`, U+2018 to U+201B quotes and Terraform template markers; each would create a canary',
+      'file if it ran. Rendered bash scripts are executed in a sandbox against the emulator, with',
+      'stub `config.sh`/`run.sh` and a `curl` wrapper that record their argv and environment',
+      '(test/reliability/sandbox.ts). See SECURITY.md for the threat model.',
+    ],
+  },
 ];
 
 function cell(text) {

@@ -61,7 +61,8 @@ function parse(argv: string[]): CliOptions | 'help' {
  * `emulator [--port N] [--seed FILE] [--latency MS]`: serves on 127.0.0.1, prints its base URL
  * as the first stdout line, and runs until SIGINT/SIGTERM. GITHUB_TOKEN from the environment
  * becomes an all-scopes classic PAT; without one, a generated token is printed once as
- * `GITHUB_TOKEN=...` so a person can use it.
+ * `GITHUB_TOKEN=...` so a person can use it. The admin token of the `/_emulator/` controls goes to
+ * stderr as `EMULATOR_ADMIN_TOKEN=...`.
  */
 export async function runEmulatorCli(argv: string[], io: EmulatorCliIo = {}): Promise<void> {
   const out = io.stdout ?? ((l: string) => process.stdout.write(`${l}\n`));
@@ -79,6 +80,7 @@ export async function runEmulatorCli(argv: string[], io: EmulatorCliIo = {}): Pr
   out(emulator.url);
   if (!fromEnv) out(`GITHUB_TOKEN=${token}`);
   err(`GitHub runner API emulator on ${emulator.url} (GHES layout: ${emulator.url}/api/v3); stop with Ctrl-C`);
+  err(`EMULATOR_ADMIN_TOKEN=${emulator.adminToken} (send "Authorization: Bearer ..." to the /_emulator/ controls)`);
 
   await new Promise<void>((resolve) => {
     const stop = () => {

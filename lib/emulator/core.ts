@@ -3,7 +3,7 @@ import { Clock } from './clock';
 import { DownloadStore } from './downloads';
 import { FaultSet } from './faults';
 import { AnswerContext } from './http';
-import { runnerToken } from './ids';
+import { hexSecret, runnerToken } from './ids';
 import { isArch, runnerOs } from './labels-model';
 import { RateLimiter } from './ratelimit';
 import { SecondaryLimiter } from './secondary-limits';
@@ -41,6 +41,8 @@ export class EmulatorCore implements AnswerContext {
   readonly requests: RequestLogEntry[] = [];
   latencyMs = 0;
   hostPort = '127.0.0.1';
+  /** Bearer token the `/_emulator/` HTTP controls require; new at every start. */
+  readonly adminToken = hexSecret(24);
   private readonly runnerTokens = new Map<string, RunnerTokenRecord>();
 
   constructor(seed: ResolvedSeed) {

@@ -35,6 +35,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   return {
     url: `http://${hostPort}`,
+    adminToken: core.adminToken,
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

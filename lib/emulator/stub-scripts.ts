@@ -3,8 +3,11 @@ import { ArchiveEntry } from './archive';
 /**
  * The scripts inside the emulator's runner archives. They speak only to the emulator's private
  * `/_emulator/runner` endpoints, so install scripts can be run end to end without GitHub:
- * bash, sed, base64 and curl on Linux/macOS; PowerShell on Windows. Secrets reach curl through a
- * config read from stdin, never through argv, and no script prints a token.
+ * bash, sed, base64 and curl on Linux/macOS; PowerShell on Windows. Like the real runner, they take
+ * their inputs from `ACTIONS_RUNNER_INPUT_<NAME>` environment variables (command-line arguments
+ * win) and clear them. Secrets reach curl through a config read from stdin, never through argv,
+ * and no script prints a token. With `EMULATOR_STUB_RECORD` naming a file, each call appends its
+ * argv and its ACTIONS_RUNNER_INPUT_* variables there, base64-encoded (what the security tests check).
  */
 
 /** Script text is written with `$\{` where bash needs `${`, which a template literal would interpolate. */
@@ -18,6 +21,22 @@ RUNNER_ARCH='@ARCH@'
 RUNNER_VERSION='@VERSION@'
 
 fail() { printf '%s\n' "$*" >&2; exit 1; }
+
+# record_call SCRIPT ARGS...: appends this call's argv and runner inputs to $EMULATOR_STUB_RECORD.
+record_call() {
+  [ -n "$\{EMULATOR_STUB_RECORD:-}" ] || return 0
+  local script=$1 a name
+  shift
+  {
+    printf 'call %s\n' "$script"
+    for a in "$@"; do printf 'arg %s\n' "$(printf '%s' "$a" | base64 | tr -d '\n')"; done
+    for name in $(compgen -e); do
+      case $name in
+        ACTIONS_RUNNER_INPUT_*) printf 'env %s %s\n' "$name" "$(printf '%s' "$\{!name}" | base64 | tr -d '\n')" ;;
+      esac
+    done
+  } >>"$EMULATOR_STUB_RECORD"
+}
 
 # json_escape TEXT: TEXT as the inside of a JSON string.
 json_escape() {
@@ -87,9 +106,13 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bin/stub-lib.sh"
 
+record_call config.sh "$@"
 cmd=configure
 if [ "$\{1:-}" = remove ]; then cmd=remove; shift; fi
-url='' token='' name='' labels='' group='' work='_work'
+# Inputs from the environment, as the runner reads them (then cleared); arguments win.
+url=$\{ACTIONS_RUNNER_INPUT_URL-} token=$\{ACTIONS_RUNNER_INPUT_TOKEN-} name=$\{ACTIONS_RUNNER_INPUT_NAME-}
+labels=$\{ACTIONS_RUNNER_INPUT_LABELS-} group=$\{ACTIONS_RUNNER_INPUT_RUNNERGROUP-} work=$\{ACTIONS_RUNNER_INPUT_WORK:-_work}
+unset ACTIONS_RUNNER_INPUT_URL ACTIONS_RUNNER_INPUT_TOKEN ACTIONS_RUNNER_INPUT_NAME ACTIONS_RUNNER_INPUT_LABELS ACTIONS_RUNNER_INPUT_RUNNERGROUP ACTIONS_RUNNER_INPUT_WORK
 ephemeral=false replace=false disableupdate=false nodefault=false
 while [ $# -gt 0 ]; do
   case $1 in
@@ -177,15 +200,22 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bin/stub-lib.sh"
 
+record_call run.sh "$@"
+jitconfig=$\{ACTIONS_RUNNER_INPUT_JITCONFIG-}
+unset ACTIONS_RUNNER_INPUT_JITCONFIG
 if [ "$\{1:-}" = --jitconfig ]; then
   [ $# -ge 2 ] && [ -n "$2" ] || fail "Missing value for --jitconfig"
-  outer=$(printf '%s' "$2" | base64 -d 2>/dev/null) || fail "The --jitconfig value is not base64: pass encoded_jit_config unchanged."
+  jitconfig=$2
+  shift 2
+fi
+[ $# -eq 0 ] || fail "Unrecognized command-line input arguments: '$1'."
+if [ -n "$jitconfig" ]; then
+  outer=$(printf '%s' "$jitconfig" | base64 -d 2>/dev/null) || fail "The JIT configuration is not base64: pass encoded_jit_config unchanged."
   runner_b64=$(json_value "$outer" '\.runner')
   creds_b64=$(json_value "$outer" '\.credentials')
   [ -n "$runner_b64" ] && [ -n "$creds_b64" ] || fail "The --jitconfig value is not a runner JIT configuration."
   load_config "$(printf '%s' "$runner_b64" | base64 -d)" "$(printf '%s' "$creds_b64" | base64 -d)"
 else
-  [ $# -eq 0 ] || fail "Unrecognized command-line input arguments: '$1'."
   load_runner
 fi
 set_online online
@@ -274,9 +304,18 @@ $rest = @($args | Select-Object -Skip 1)
 $runnerFile = Join-Path $Here '.runner'
 $credentialsFile = Join-Path $Here '.credentials'
 
+# Inputs from the environment, as the runner reads them (then cleared); arguments win.
+$inputs = @{}
+foreach ($n in 'URL', 'TOKEN', 'NAME', 'LABELS', 'RUNNERGROUP', 'WORK', 'JITCONFIG') {
+  $inputs[$n] = [string][Environment]::GetEnvironmentVariable("ACTIONS_RUNNER_INPUT_$n")
+  [Environment]::SetEnvironmentVariable("ACTIONS_RUNNER_INPUT_$n", $null)
+}
+
 if ($command -eq 'run') {
-  if ($rest.Count -ge 2 -and $rest[0] -eq '--jitconfig') {
-    $outer = (From-Base64 $rest[1]) | ConvertFrom-Json
+  $jit = $inputs['JITCONFIG']
+  if ($rest.Count -ge 2 -and $rest[0] -eq '--jitconfig') { $jit = [string]$rest[1] }
+  if ($jit) {
+    $outer = (From-Base64 $jit) | ConvertFrom-Json
     $runner = (From-Base64 $outer.'.runner') | ConvertFrom-Json
     $credentials = (From-Base64 $outer.'.credentials') | ConvertFrom-Json
   } else {
@@ -291,7 +330,9 @@ if ($command -eq 'run') {
   exit 0
 }
 
-$opts = @{ url = ''; token = ''; name = $env:COMPUTERNAME; labels = ''; runnergroup = ''; work = '_work' }
+$opts = @{ url = $inputs['URL']; token = $inputs['TOKEN']; name = $inputs['NAME']; labels = $inputs['LABELS']; runnergroup = $inputs['RUNNERGROUP']; work = $inputs['WORK'] }
+if (-not $opts.name) { $opts.name = $env:COMPUTERNAME }
+if (-not $opts.work) { $opts.work = '_work' }
 $flags = @{ ephemeral = $false; replace = $false; disableupdate = $false; 'no-default-labels' = $false }
 $remove = $false
 for ($i = 0; $i -lt $rest.Count; $i++) {

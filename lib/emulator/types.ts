@@ -153,6 +153,8 @@ export interface EmulatorClock {
 export interface Emulator {
   /** `http://127.0.0.1:PORT`; the same API also answers under `/api/v3`. */
   readonly url: string;
+  /** Bearer token the `/_emulator/` HTTP controls require (`Authorization: Bearer ...`); new at every start. */
+  readonly adminToken: string;
   close(): Promise<void>;
   readonly clock: EmulatorClock;
   readonly requests: RequestLogEntry[];

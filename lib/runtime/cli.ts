@@ -152,7 +152,7 @@ async function downloads(args: ParsedArgs, env: NodeJS.ProcessEnv, out: Out, jso
   else if (version !== undefined) throw new UsageError('--version needs --os and --arch');
   const requested = parsePlatforms(platforms);
   const api = await connectFromFlags(args, env);
-  const result = downloadsResult(await listDownloads(api), requested, scopeLabel(api.scope));
+  const result = downloadsResult(await listDownloads(api), requested, scopeLabel(api.scope), api.connection);
   if (json) {
     out(toJson(result));
     return;

@@ -2,7 +2,8 @@ import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Connection, parseApiUrl } from './connection';
-import { FetchInit, MiniResponse, nodeFetch } from './http';
+import { FetchInit, MiniResponse, nodeFetch, ResponseTooLargeError } from './http';
+import { RuntimeEnv } from '../contract';
 import { Credential, describeCredential, resolveCredential } from './credentials';
 import { ErrorContext, explainRequestError, Subject, TransportError, UserError } from './errors';
 import { redactor, stderrLine } from './redact';
@@ -19,8 +20,8 @@ import { RUNTIME_VERSION } from './version';
  *   notion of total time, so the budget plugin below caps its retry count per failure;
  * - a fetch that bounds every attempt (body included) with AbortSignal.timeout and writes the
  *   debug line.
- * The budget is one deadline for the whole process, so the total time is at most
- * budget + one request timeout per request.
+ * The budget is one deadline for the whole process: no request starts after it, so the total
+ * time is at most the budget plus one request timeout.
  */
 export interface Api {
   readonly scope: Scope;
@@ -71,7 +72,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
       const state = (o.request ??= {});
       const count = state.retryCount ?? 0;
       const e = error as { status?: number; response?: { headers: Record<string, string> }; attempts?: number };
-      const transient = (e.status ?? 0) >= 500 || (e.status === 429 && !rateLimitAnswer(e)) || e.status === 408;
+      const transient = !tooLarge(error) && ((e.status ?? 0) >= 500 || (e.status === 429 && !rateLimitAnswer(e)) || e.status === 408);
       // 0, not count, for the rest: after the throttling plugin retried, count is its count, and
       // plugin-retry would otherwise retry a 403 or 404 at once.
       state.retries = transient && withinBudget((count + 1) ** 2 * RETRY_BASE_MS) ? count + 1 : 0;
@@ -133,12 +134,23 @@ export async function connect(o: ConnectOptions): Promise<Api> {
   }
 
   const params = scopeParams(o.scope);
+  let calls = 0;
   const call = async <T>(route: string, extra?: Record<string, unknown>, subject?: Subject): Promise<T> => {
+    // The budget bounds the whole run, slow successful pages included: a run takes at most the
+    // budget plus one request timeout (the first request always goes out).
+    if (calls++ > 0 && Date.now() > deadline) {
+      throw new UserError(
+        `this run used up its time budget (${RuntimeEnv.RETRY_BUDGET}=${settings.retryBudget} s) after ${calls - 1} requests to ${connection.apiUrl}: ` +
+        `GitHub is answering slowly; retry later or raise ${RuntimeEnv.RETRY_BUDGET}`,
+      );
+    }
     let res: { status: number; data: unknown; headers: Record<string, unknown> };
     try {
       res = await octokit.request(route, { ...params, ...extra, headers: { 'x-github-api-version': '2022-11-28' } });
     } catch (err) {
       if (err instanceof UserError) throw err;
+      const big = tooLarge(err);
+      if (big) throw new UserError(big.message);
       const status = (err as { response?: unknown; status?: number }).response ? (err as { status?: number }).status : undefined;
       throw new UserError(explainRequestError(err, context(subject)), status, (err as { attempts?: number }).attempts);
     }
@@ -180,6 +192,16 @@ export async function connect(o: ConnectOptions): Promise<Api> {
   return { scope: o.scope, connection, credential, settings, call, paginate, context };
 }
 
+/** The ResponseTooLargeError behind an error (octokit wraps what fetch throws as a 500 with a cause). */
+function tooLarge(e: unknown): ResponseTooLargeError | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    if (cur instanceof ResponseTooLargeError) return cur;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function rateLimitAnswer(e: { response?: { headers: Record<string, string> } }): boolean {
   const h = e.response?.headers ?? {};
   return h['x-ratelimit-remaining'] === '0' || h['retry-after'] !== undefined;
@@ -217,6 +239,10 @@ function timedFetch(settings: Settings, debug: (line: string) => void): typeof f
       debug(`${method} ${pathOf(url)} ${res.status} ${Date.now() - started}ms`);
       return res;
     } catch (e) {
+      if (e instanceof ResponseTooLargeError) {
+        debug(`${method} ${pathOf(url)} too large ${Date.now() - started}ms`);
+        throw e;
+      }
       const error = timeout.aborted
         ? new TransportError('timeout', `${settings.requestTimeout} s`)
         : new TransportError('connection', connectionDetail(e, url));

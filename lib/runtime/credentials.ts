@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import { RuntimeEnv } from '../contract';
+import { TOKEN_PATTERN } from '../names';
 import { UserError } from './errors';
 import { redactor } from './redact';
 
@@ -20,7 +21,6 @@ export interface Credential {
   readonly app?: AppCredential;
 }
 
-const TOKEN_PATTERN = /(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/;
 
 export const TOKEN_IN_INPUT_HINT =
   'credentials are never accepted in arguments or the query (they would end up in Terraform state and logs); ' +

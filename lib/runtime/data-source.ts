@@ -1,7 +1,9 @@
 import {
   CONTRACT_VERSION, DataOperation, generationName, JitField, jitKey, JitRunnerSpec, QueryKey, RunnersResult, TokenResult,
 } from '../contract';
+import { runnerNameProblem } from '../names';
 import { listValue } from './args';
+import { parseDownloadHosts } from './answers';
 import { Api, connect } from './client';
 import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
 import { downloadsResult, parsePlatforms } from './downloads';
@@ -59,17 +61,34 @@ export async function answerQuery(query: Query, env: NodeJS.ProcessEnv): Promise
   switch (operation) {
     case DataOperation.REGISTRATION_TOKEN:
     case DataOperation.REMOVE_TOKEN: {
+      checkRunnerNames(query[QueryKey.RUNNER_NAMES]);
       const t = operation === DataOperation.REGISTRATION_TOKEN ? await createRegistrationToken(api) : await createRemoveToken(api);
-      return { [TokenResult.TOKEN]: t.token, [TokenResult.EXPIRES_AT]: String(t.expires_at ?? ''), [TokenResult.RUNNER_URL]: runnerUrl(scope, api.connection) };
+      return { [TokenResult.TOKEN]: t.token, [TokenResult.EXPIRES_AT]: t.expires_at, [TokenResult.RUNNER_URL]: runnerUrl(scope, api.connection) };
     }
     case DataOperation.DOWNLOADS: {
       const requested = parsePlatforms(query[QueryKey.PLATFORMS] ?? '');
-      return downloadsResult(await listDownloads(api), requested, scopeLabel(scope));
+      return downloadsResult(await listDownloads(api), requested, scopeLabel(scope), api.connection, parseDownloadHosts(query[QueryKey.DOWNLOAD_HOSTS]));
     }
     case DataOperation.RUNNERS:
       return runnersResult(api, query);
     default:
       return jitConfigs(api, query);
+  }
+}
+
+/** The names a registration token is read for that were Terraform references at synth (JSON list). */
+function checkRunnerNames(text: string | undefined): void {
+  if (text === undefined || text.trim() === '') return;
+  let names: unknown;
+  try {
+    names = JSON.parse(text);
+  } catch {
+    throw new UserError(`query key "${QueryKey.RUNNER_NAMES}" is not a JSON list of names`);
+  }
+  if (!Array.isArray(names)) throw new UserError(`query key "${QueryKey.RUNNER_NAMES}" is not a JSON list of names`);
+  for (const name of names) {
+    const problem = typeof name === 'string' ? runnerNameProblem(name, false) : `a runner name must be a string, got ${JSON.stringify(name)}`;
+    if (problem) throw new UserError(problem);
   }
 }
 
@@ -117,6 +136,8 @@ function parseSpec(key: string, text: string): JitRunnerSpec {
   const where = `query entry "${QueryKey.RUNNER_PREFIX}${key}"`;
   if (!s || typeof s !== 'object') throw new UserError(`${where} must be a JSON object`);
   if (typeof s.name !== 'string' || s.name.trim() === '') throw new UserError(`${where} has no runner name`);
+  const problem = runnerNameProblem(s.name, true);
+  if (problem) throw new UserError(`${where}: ${problem}`);
   if (typeof s.generation !== 'string' || s.generation === '') throw new UserError(`${where} has no generation`);
   if (!Array.isArray(s.labels) || s.labels.length === 0 || s.labels.length > 100 || !s.labels.every((l) => typeof l === 'string' && l !== '')) {
     throw new UserError(`${where}: labels must be 1 to 100 non-empty strings (GitHub requires at least one for a JIT runner)`);

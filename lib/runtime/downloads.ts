@@ -1,5 +1,7 @@
 import { DownloadField, downloadKey, LATEST_VERSION_KEY, RUNNER_ARCH, RUNNER_OS } from '../contract';
 import { ARCH_ALIASES, OS_ALIASES, aliasList, canonicalName } from '../names';
+import { bad, checkChecksum, checkDownloadToken, checkDownloadUrl, checkFilename } from './answers';
+import { Connection } from './connection';
 import { UserError } from './errors';
 import { Download } from './operations';
 
@@ -64,12 +66,15 @@ function compareVersions(a: string, b: string): number {
  * fields of {@link DownloadField}, plus `latest_version`. A pinned version other than the API's
  * is derived by replacing the version in the URL and filename; its checksum is unknown (empty).
  */
-export function downloadsResult(downloads: Download[], requested: PlatformRequest[], where: string): Record<string, string> {
+export function downloadsResult(
+  downloads: Download[], requested: PlatformRequest[], where: string, server: Connection, extraHosts: readonly string[] = [],
+): Record<string, string> {
   const offered = new Map<string, Download>();
   for (const d of downloads) {
-    if (typeof d?.os === 'string' && typeof d?.architecture === 'string') offered.set(`${d.os}/${d.architecture}`, d);
+    if (d === null || typeof d !== 'object') throw bad(server, 'downloads entry', 'an object');
+    if (typeof d.os === 'string' && typeof d.architecture === 'string') offered.set(`${d.os}/${d.architecture}`, d);
   }
-  const versions = downloads.map((d) => versionOf(d.filename ?? '')).filter((v): v is string => v !== undefined);
+  const versions = downloads.map((d) => (typeof d.filename === 'string' ? versionOf(d.filename) : undefined)).filter((v): v is string => v !== undefined);
   const latest = versions.sort(compareVersions).pop() ?? '';
   const result: Record<string, string> = { [LATEST_VERSION_KEY]: latest };
   const wanted = requested.length > 0
@@ -81,23 +86,26 @@ export function downloadsResult(downloads: Download[], requested: PlatformReques
       const list = [...offered.keys()].sort().join(', ');
       throw new UserError(`platform ${req.platform} is not offered by GitHub for ${where}; offered: ${list === '' ? 'none' : list}`);
     }
-    const apiVersion = versionOf(d.filename) ?? '';
+    // Checked before use: these go into Terraform's state and a VM's user data.
+    const filename = checkFilename(server, d.filename);
+    const downloadUrl = checkDownloadUrl(server, d.download_url, extraHosts);
+    const apiVersion = versionOf(filename) ?? '';
     let fields: Record<string, string>;
     if (req.version !== undefined && req.version !== apiVersion) {
-      if (apiVersion === '') throw new UserError(`cannot pin ${req.text}: GitHub's filename "${d.filename}" carries no version to replace`);
+      if (apiVersion === '') throw new UserError(`cannot pin ${req.text}: GitHub's filename "${filename}" carries no version to replace`);
       fields = {
-        [DownloadField.DOWNLOAD_URL]: d.download_url.split(apiVersion).join(req.version),
-        [DownloadField.FILENAME]: d.filename.split(apiVersion).join(req.version),
+        [DownloadField.DOWNLOAD_URL]: checkDownloadUrl(server, downloadUrl.split(apiVersion).join(req.version), extraHosts),
+        [DownloadField.FILENAME]: filename.split(apiVersion).join(req.version),
         [DownloadField.SHA256_CHECKSUM]: '',
         [DownloadField.TEMP_DOWNLOAD_TOKEN]: '',
         [DownloadField.VERSION]: req.version,
       };
     } else {
       fields = {
-        [DownloadField.DOWNLOAD_URL]: d.download_url,
-        [DownloadField.FILENAME]: d.filename,
-        [DownloadField.SHA256_CHECKSUM]: d.sha256_checksum ?? '',
-        [DownloadField.TEMP_DOWNLOAD_TOKEN]: d.temp_download_token ?? '',
+        [DownloadField.DOWNLOAD_URL]: downloadUrl,
+        [DownloadField.FILENAME]: filename,
+        [DownloadField.SHA256_CHECKSUM]: checkChecksum(server, d.sha256_checksum),
+        [DownloadField.TEMP_DOWNLOAD_TOKEN]: checkDownloadToken(server, d.temp_download_token),
         [DownloadField.VERSION]: apiVersion,
       };
     }

@@ -40,6 +40,20 @@ const agents = {
 
 const MAX_REDIRECTS = 5;
 
+/**
+ * The most bytes one answer may have. A runner API answer is a few KiB to a few MiB (100 runners
+ * a page); a bigger one is not GitHub's, and reading it whole would exhaust memory.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** An answer over {@link MAX_RESPONSE_BYTES}: never retried, never parsed. */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly where: string) {
+    super(`the server at ${where} answered more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, far more than any runner API answer: refusing to read it; check that api_url is GitHub's REST API base URL`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
 class Headers implements MiniHeaders {
   private readonly map = new Map<string, string>();
   constructor(raw: http.IncomingHttpHeaders) {
@@ -95,7 +109,10 @@ function once(url: URL, init: FetchInit): Promise<{ res: http.IncomingMessage; b
     const req = mod.request(url, { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] });
     const onAbort = () => req.destroy(abortError(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
     const done = (err?: Error, value?: { res: http.IncomingMessage; body: Buffer }) => {
+      if (settled) return;
+      settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (err) reject(err);
       else resolve(value as { res: http.IncomingMessage; body: Buffer });
@@ -103,7 +120,17 @@ function once(url: URL, init: FetchInit): Promise<{ res: http.IncomingMessage; b
     req.on('error', (e) => done(e));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      const tooLarge = () => {
+        done(new ResponseTooLargeError(`${url.origin}${url.pathname}`));
+        req.destroy();
+      };
+      if (Number(res.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) return tooLarge();
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_RESPONSE_BYTES) tooLarge();
+        else chunks.push(c);
+      });
       res.on('error', (e) => done(e));
       res.on('aborted', () => done(Object.assign(new Error('the server closed the connection mid-answer'), { code: 'ECONNRESET' })));
       res.on('end', () => done(undefined, { res, body: Buffer.concat(chunks) }));

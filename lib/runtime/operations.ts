@@ -1,4 +1,5 @@
 import { Api } from './client';
+import { bad, checkExpiresAt, checkJitConfig, checkRunnerId, checkRunnerToken } from './answers';
 import { UserError } from './errors';
 import { redactor } from './redact';
 import { hasRunnerGroups, Scope, scopeLabel, scopePrefix } from './scope';
@@ -91,10 +92,25 @@ export const DEFAULT_RUNNER_GROUP_ID = 1;
 const runnerSubject = (id: number) => ({ runner: String(id) });
 
 /** All runners of the scope (every page), optionally filtered by exact name on the server. */
-export function listRunners(api: Api, filter: { name?: string } = {}): Promise<Runner[]> {
+export async function listRunners(api: Api, filter: { name?: string } = {}): Promise<Runner[]> {
   const params: Record<string, unknown> = {};
   if (filter.name !== undefined && filter.name !== '') params.name = filter.name;
-  return api.paginate<Runner>(route(api.scope, 'listRunners'), 'runners', params);
+  const runners = await api.paginate<Runner>(route(api.scope, 'listRunners'), 'runners', params);
+  for (const r of runners) checkRunner(api, r);
+  return runners;
+}
+
+/** A runner object as the contract passes it on: `{id, name, os, status, busy, labels: [{name}]}`. */
+function checkRunner(api: Api, r: Runner): void {
+  if (r === null || typeof r !== 'object') throw bad(api.connection, 'runner list entry', 'a runner object');
+  checkRunnerId(api.connection, 'runner id', r.id);
+  if (typeof r.name !== 'string' || r.name === '') throw bad(api.connection, 'runner name', 'a string');
+  if (r.os !== undefined && typeof r.os !== 'string') throw bad(api.connection, 'runner os', 'a string');
+  if (r.status !== undefined && typeof r.status !== 'string') throw bad(api.connection, 'runner status', 'a string');
+  if (r.busy !== undefined && typeof r.busy !== 'boolean') throw bad(api.connection, 'runner busy flag', 'true or false');
+  if (r.labels !== undefined && (!Array.isArray(r.labels) || !r.labels.every((l) => l !== null && typeof l === 'object' && typeof l.name === 'string'))) {
+    throw bad(api.connection, 'runner label list', 'a list of {name} objects');
+  }
 }
 
 export function getRunner(api: Api, id: number): Promise<Runner> {
@@ -108,15 +124,15 @@ export async function deleteRunner(api: Api, id: number): Promise<void> {
 export async function listDownloads(api: Api): Promise<Download[]> {
   const data = await api.call<Download[]>(route(api.scope, 'listDownloads'));
   if (!Array.isArray(data)) throw new UserError(`GitHub answered the downloads request of ${scopeLabel(api.scope)} without a list: check api_url`);
-  for (const d of data) redactor.add(d?.temp_download_token);
+  for (const d of data) if (typeof d?.temp_download_token === 'string') redactor.add(d.temp_download_token);
   return data;
 }
 
 async function mint(api: Api, op: 'createRegistrationToken' | 'createRemoveToken'): Promise<AuthToken> {
   const t = await api.call<AuthToken>(route(api.scope, op));
-  if (typeof t.token !== 'string' || t.token === '') throw new UserError(`GitHub answered ${route(api.scope, op)} without a token`);
-  redactor.add(t.token);
-  return t;
+  if (typeof t.token === 'string') redactor.add(t.token);
+  const what = op === 'createRegistrationToken' ? 'registration token' : 'remove token';
+  return { token: checkRunnerToken(api.connection, what, t.token), expires_at: checkExpiresAt(api.connection, t.expires_at) };
 }
 
 export function createRegistrationToken(api: Api): Promise<AuthToken> {
@@ -131,10 +147,12 @@ export async function generateJitConfig(api: Api, body: JitRequest): Promise<Jit
   const params: Record<string, unknown> = { name: body.name, runner_group_id: body.runner_group_id, labels: body.labels };
   if (body.work_folder !== undefined && body.work_folder !== '') params.work_folder = body.work_folder;
   const jit = await api.call<JitConfig>(route(api.scope, 'generateJitConfig'), params, { jitRunner: body.name });
-  if (typeof jit.encoded_jit_config !== 'string' || !jit.runner) {
+  if (typeof jit.encoded_jit_config !== 'string' || !jit.runner || typeof jit.runner !== 'object') {
     throw new UserError(`GitHub answered the JIT request for runner "${body.name}" without a configuration`);
   }
   redactor.add(jit.encoded_jit_config);
+  checkJitConfig(api.connection, jit.encoded_jit_config);
+  checkRunnerId(api.connection, 'JIT runner id', jit.runner.id);
   return jit;
 }
 
@@ -158,9 +176,14 @@ export function removeAllLabels(api: Api, id: number): Promise<LabelList> {
   return api.call<LabelList>(route(api.scope, 'removeAllLabels'), { runner_id: id }, runnerSubject(id));
 }
 
-export function listRunnerGroups(api: Api): Promise<RunnerGroup[]> {
-  if (!hasRunnerGroups(api.scope)) return Promise.resolve([]);
-  return api.paginate<RunnerGroup>(route(api.scope, 'listRunnerGroups'), 'runner_groups');
+export async function listRunnerGroups(api: Api): Promise<RunnerGroup[]> {
+  if (!hasRunnerGroups(api.scope)) return [];
+  const groups = await api.paginate<RunnerGroup>(route(api.scope, 'listRunnerGroups'), 'runner_groups');
+  for (const g of groups) {
+    if (g === null || typeof g !== 'object' || typeof g.name !== 'string') throw bad(api.connection, 'runner group list entry', 'a {id, name} object');
+    checkRunnerId(api.connection, 'runner group id', g.id);
+  }
+  return groups;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { generationName, ProvisionerCommand } from '../contract';
+import { runnerNameProblem } from '../names';
 import { checkFlags, flag, ParsedArgs, secondsFlag } from './args';
 import { Api, connect } from './client';
 import { UsageError, UserError } from './errors';
@@ -28,6 +29,8 @@ function runnerName(args: ParsedArgs, command: string): string {
   const name = flag(args, 'name');
   if (name === undefined) throw new UsageError(`${command} needs --name`);
   const generation = flag(args, 'generation');
+  const problem = runnerNameProblem(name, generation !== undefined);
+  if (problem) throw new UserError(`--name: ${problem}`);
   return generation === undefined ? name : generationName(name, generation);
 }
 

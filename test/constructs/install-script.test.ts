@@ -2,6 +2,8 @@ import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { OrgRunner, RunnerDownload } from '../../lib';
 import { synthJson } from './synth';
 
+const b64 = (v: string) => Buffer.from(v).toString('base64');
+
 function script(runner: any, download: any, options?: any): string {
   const json = synthJson((s) => {
     const d = new RunnerDownload(s, 'D', { org: 'octo-org', ...download });
@@ -21,34 +23,38 @@ describe('installScript', () => {
     const text = script({ labels: ['gpu', 'linux'], ephemeral: true }, { os: 'linux', architecture: 'x64' });
     expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
     expect(text.indexOf('checksum mismatch')).toBeLessThan(text.indexOf('tar -xzf'));
-    expect(text).toContain("./config.sh --url \"$RUNNER_URL\" --token \"$RUNNER_TOKEN\" --unattended --name 'vm-1' --replace --labels 'gpu,linux' --ephemeral");
+    expect(text).toContain(`decode_to RUNNER_NAME '${b64('vm-1')}'`);
+    expect(text).toContain(`decode_to RUNNER_LABELS '${b64('gpu,linux')}'`);
+    expect(text).toContain('ACTIONS_RUNNER_INPUT_URL="$RUNNER_URL" ACTIONS_RUNNER_INPUT_TOKEN="$RUNNER_TOKEN" ACTIONS_RUNNER_INPUT_NAME="$RUNNER_NAME" ACTIONS_RUNNER_INPUT_LABELS="$RUNNER_LABELS" ./config.sh --unattended --replace --ephemeral\n');
     expect(text).not.toContain('--disableupdate');
     expect(text).toContain('./svc.sh install\n./svc.sh start');
     expect(text).not.toMatch(/set -x|echo "?\$RUNNER_TOKEN/);
     for (const ref of templateRefs(text)) {
-      expect(ref).toMatch(/^\$\{(data\.external|null_resource|sensitive\(data\.external)\.[^}]+\}$/);
+      expect(ref).toMatch(/^\$\{base64encode\((data\.external|null_resource|sensitive\(data\.external)\.[^}]+\)\}$/);
     }
   });
 
   test('a pinned version adds --disableupdate; osx uses bash; no service runs run.sh', () => {
     const text = script({}, { os: 'macos', architecture: 'arm64', version: '2.320.0' }, { service: false, installDir: '/tmp/runner' });
     expect(text).toContain('--disableupdate');
-    expect(text).toContain("RUNNER_DIR='/tmp/runner'");
+    expect(text).toContain(`decode_to RUNNER_DIR '${b64('/tmp/runner')}'`);
     expect(text).toContain('nohup ./run.sh');
     expect(text).not.toContain('svc.sh');
   });
 
   test('jit: run.sh --jitconfig, no config.sh, no registration token', () => {
     const text = script({ jit: true }, { os: 'linux', architecture: 'arm64' });
-    expect(text).toMatch(/JIT_CONFIG='\$\{null_resource\.R_Credentials_\w+\.triggers\.jit_config\}'/);
-    expect(text).toContain('./run.sh --jitconfig "$JIT_CONFIG"');
+    expect(text).toMatch(/decode_to JIT_CONFIG '\$\{base64encode\(null_resource\.R_Credentials_\w+\.triggers\.jit_config\)\}'/);
+    expect(text).toContain('ACTIONS_RUNNER_INPUT_JITCONFIG="$JIT_CONFIG" nohup ./run.sh >');
+    expect(text).not.toContain('--jitconfig');
     expect(text).not.toContain('config.sh');
   });
 
   test('runAsUser runs config.sh through sudo and installs the service for that user', () => {
     const text = script({}, { os: 'linux', architecture: 'x64' }, { runAsUser: 'runner' });
-    expect(text).toContain('sudo -u runner -- ./config.sh');
-    expect(text).toContain('./svc.sh install runner');
+    expect(text).toContain(`decode_to RUN_AS '${b64('runner')}'`);
+    expect(text).toMatch(/ sudo -u "\$RUN_AS" --preserve-env=ACTIONS_RUNNER_INPUT_URL,ACTIONS_RUNNER_INPUT_TOKEN,ACTIONS_RUNNER_INPUT_NAME -- \.\/config\.sh --unattended --replace\n/);
+    expect(text).toContain('./svc.sh install "$RUN_AS"');
     expect(text).not.toContain('RUNNER_ALLOW_RUNASROOT');
     expect(() => script({}, { os: 'linux', architecture: 'x64' }, { runAsUser: 'root; rm -rf /' })).toThrow(/invalid runAsUser/);
     expect(() => script({}, { os: 'linux', architecture: 'x64' }, { installDir: "/opt/it's" })).toThrow(/invalid installDir/);
@@ -58,9 +64,11 @@ describe('installScript', () => {
     const text = script({ runnerGroup: 'fleet' }, { os: 'windows', architecture: 'x64' });
     expect(text).toContain("$ErrorActionPreference = 'Stop'");
     expect(text.indexOf('Get-FileHash')).toBeLessThan(text.indexOf('Expand-Archive'));
-    expect(text).toMatch(/config\.cmd'\) --url \$RunnerUrl --token \$RunnerToken --unattended --name 'vm-1' --replace --runnergroup 'fleet' --runasservice/);
+    expect(text).toContain(`$RunnerGroup = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${b64('fleet')}'))`);
+    expect(text).toContain('$env:ACTIONS_RUNNER_INPUT_RUNNERGROUP = $RunnerGroup');
+    expect(text).toMatch(/& \(Join-Path \$RunnerDir 'config\.cmd'\) --unattended --replace --runasservice\r\n/);
     expect(text).toContain('\r\n');
-    for (const ref of templateRefs(text)) expect(ref).toMatch(/^\$\{(data\.external|null_resource|sensitive\(data\.external)\.[^}]+\}$/);
+    for (const ref of templateRefs(text)) expect(ref).toMatch(/^\$\{base64encode\((data\.external|null_resource|sensitive\(data\.external)\.[^}]+\)\}$/);
   });
 
   test('an os only known at apply time cannot choose the script language', () => {

@@ -92,8 +92,25 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       new TerraformOutput(s, 'args', { value: r.configArgs });
       new TerraformOutput(s, 'token', { value: r.token, sensitive: true });
     });
-    expect(json.output.args.value).toMatch(/^--url \$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\} --name vm-1 --labels gpu --work w --ephemeral --unattended --replace$/);
+    expect(json.output.args.value).toMatch(/^--url '\$\{replace\(null_resource\.R_Credentials_\w+\.triggers\.runner_url, "'", "'\\"'\\"'"\)\}' --name 'vm-1' --labels 'gpu' --work 'w' --ephemeral --unattended --replace$/);
     expect(json.output.token.value).toMatch(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/);
+  });
+
+  test('configEnvironment: the runner\'s ACTIONS_RUNNER_INPUT_* inputs, token included, nothing to quote', () => {
+    const json = synthJson((s) => {
+      const r = make(s, 'R', { name: 'vm-1', labels: ['gpu', 'x'], workFolder: 'w' });
+      const j = make(s, 'J', { name: 'vm-2', jit: true });
+      new TerraformOutput(s, 'env', { value: r.configEnvironment, sensitive: true });
+      new TerraformOutput(s, 'jit', { value: j.configEnvironment, sensitive: true });
+    });
+    expect(json.output.env.value).toEqual({
+      ACTIONS_RUNNER_INPUT_URL: expect.stringMatching(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\}$/),
+      ACTIONS_RUNNER_INPUT_TOKEN: expect.stringMatching(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/),
+      ACTIONS_RUNNER_INPUT_NAME: 'vm-1',
+      ACTIONS_RUNNER_INPUT_LABELS: 'gpu,x',
+      ACTIONS_RUNNER_INPUT_WORK: 'w',
+    });
+    expect(json.output.jit.value).toEqual({ ACTIONS_RUNNER_INPUT_JITCONFIG: expect.stringMatching(/^\$\{null_resource\.J_Credentials_\w+\.triggers\.jit_config\}$/) });
   });
 });
 

@@ -295,7 +295,7 @@ describe('request log', () => {
     ]);
     expect(emu.requests[1].query).toBe('name=x&access_token=REDACTED');
     expect(emu.requests.every((r) => Math.abs(r.at - emu.clock.now()) < 60_000)).toBe(true);
-    const logged = JSON.stringify(emu.requests) + (await (await fetch(`${emu.url}/_emulator/requests`)).text());
+    const logged = JSON.stringify(emu.requests) + (await (await fetch(`${emu.url}/_emulator/requests`, { headers: { authorization: `Bearer ${emu.adminToken}` } })).text());
     for (const secret of [canary, unknownCanary, minted.body.token, inst.body.token]) expect(logged).not.toContain(secret);
   });
 });

@@ -22,7 +22,9 @@ async function raw(path: string, init: RequestInit = {}): Promise<{ status: numb
 }
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(emu.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(emu.url + path, {
+    method, headers: { 'content-type': 'application/json', authorization: `Bearer ${emu.adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }

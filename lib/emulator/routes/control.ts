@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as http from 'http';
 import { EmulatorCore } from '../core';
 import { Faults } from '../faults';
@@ -6,7 +7,9 @@ import { CreateRunnerRequest, Fault } from '../types';
 
 /**
  * `/_emulator/...` test controls over HTTP, for tests and demos that drive the emulator from
- * another process (the CLI). Open by design, so only loopback callers are served. Not logged.
+ * another process (the CLI). Only loopback callers holding the emulator's admin token (new at
+ * every start: `Emulator.adminToken`, printed by the CLI) are served: another local user must not
+ * be able to add tokens or faults. Not logged.
  */
 export async function control(core: EmulatorCore, req: http.IncomingMessage, res: http.ServerResponse, method: string, path: string, query: URLSearchParams): Promise<void> {
   const reply = (status: number, body?: unknown) => {
@@ -15,6 +18,9 @@ export async function control(core: EmulatorCore, req: http.IncomingMessage, res
     res.end(payload);
   };
   if (!isLoopback(req.socket.remoteAddress)) return reply(403, { message: 'The /_emulator/ controls answer loopback callers only' });
+  if (!isAdmin(core.adminToken, req.headers.authorization)) {
+    return reply(401, { message: 'The /_emulator/ controls need the emulator admin token: send "Authorization: Bearer TOKEN" with the token the emulator printed (Emulator.adminToken in process)' });
+  }
   try {
     const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
     const out = dispatch(core, method, path, query, body);
@@ -85,6 +91,14 @@ function dispatch(core: EmulatorCore, method: string, path: string, query: URLSe
     default:
       return NOT_FOUND;
   }
+}
+
+function isAdmin(token: string, authorization: string | undefined): boolean {
+  const m = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!m) return false;
+  const a = Buffer.from(m[1]);
+  const b = Buffer.from(token);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
 function isLoopback(addr: string | undefined): boolean {
