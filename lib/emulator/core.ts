@@ -37,6 +37,8 @@ export class EmulatorCore implements AnswerContext {
   readonly tokensIssued: IssuedToken[] = [];
   readonly requests: RequestLogEntry[] = [];
   latencyMs = 0;
+  /** EmulatorOptions.nameFilter */
+  nameFilter = true;
   hostPort = '127.0.0.1';
   private readonly runnerTokens = new Map<string, RunnerTokenRecord>();
 
