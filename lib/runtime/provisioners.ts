@@ -145,7 +145,7 @@ export async function runCheckName(args: ParsedArgs, env: NodeJS.ProcessEnv): Pr
   const marker = ownerMarker(identity);
   const api = await connectFromFlags(args, env);
   const listing = new ScopeListing(api, env);
-  let found = await listing.find(name);
+  let found = await listing.find(name, false, true);
   if (found.runner && !carries(found.runner, marker) && found.cached) found = await listing.find(name, true);
   const r = found.runner;
   if (r && !carries(r, marker)) {

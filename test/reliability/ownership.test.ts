@@ -2,14 +2,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TerraformOutput } from 'cdktf';
-import { OrgRunner, RunnerDownload } from '../../lib';
+import { OrgRunner, RetiredRunner, RunnerDownload } from '../../lib';
 import { ownerMarker } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { engines, tempDir } from '../terraform/harness';
-import { Workspace, canaryCredential, runInstallScript, synthStack, useEmulator } from '../e2e/support';
+import { Workspace, canaryCredential, replaceConfig, runInstallScript, synthStack, useEmulator } from '../e2e/support';
 import { failure, runJson } from './diagnostics';
 
-// Rows O1–O7 of docs/reliability.md: destroy deletes only what this stack registered, and costs
+// Rows O1–O9 of docs/reliability.md: destroy deletes only what this stack registered, and costs
 // at most two requests per runner, on the first engine of the harness (the three engines share
 // the runtime and the provisioners' semantics; test/e2e runs the lifecycle on all of them).
 const engine = engines()[0];
@@ -126,6 +126,40 @@ describe(`ownership on ${engine.id}`, () => {
     expect(destroy.stdout).toContain(`deleted runner id ${jit.id}`);
     expect(ctx.emulator.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([`DELETE /orgs/${ORG}/actions/runners/${jit.id} 204`]);
     expect(ctx.emulator.runners(REF).filter((r) => r.name.startsWith('o5-jit-'))).toEqual([]);
+  });
+
+  test('O9: JIT runners whose credentials an older version captured (no scope in their state): destroy deletes one by id, a RetiredRunner the other', async () => {
+    const build = (retire: boolean) => synthStack((s) => {
+      new OrgRunner(s, 'Kept', { org: ORG, apiUrl: ctx.emulator.url, name: 'o9-destroyed', jit: true });
+      if (retire) new RetiredRunner(s, 'Gone');
+      else new OrgRunner(s, 'Gone', { org: ORG, apiUrl: ctx.emulator.url, name: 'o9-retired', jit: true });
+    });
+    const ws = await Workspace.init(engine, build(false), ctx.credential, cacheEnv());
+    await ws.apply();
+    const jit = (name: string) => ctx.emulator.runners(REF).filter((r) => r.name.startsWith(`${name}-`));
+    expect(jit('o9-destroyed')).toHaveLength(1);
+    expect(jit('o9-retired')).toHaveLength(1);
+    // The credentials' triggers as versions before this one wrote them: no API URL, no scope.
+    const file = path.join(ws.dir, 'terraform.tfstate');
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const r of state.resources) {
+      if (!/_Credentials_/.test(r.name)) continue;
+      for (const i of r.instances) {
+        delete i.attributes.triggers.api_url;
+        delete i.attributes.triggers.org;
+      }
+    }
+    state.serial += 1;
+    fs.writeFileSync(file, JSON.stringify(state));
+
+    replaceConfig(ws, build(true));
+    await ws.apply();
+    expect(jit('o9-retired')).toEqual([]);
+    expect(jit('o9-destroyed')).toHaveLength(1);
+    const [kept] = jit('o9-destroyed');
+    const destroy = await ws.destroy();
+    expect(destroy.stdout).toContain(`deleted runner id ${kept.id}`);
+    expect(jit('o9-destroyed')).toEqual([]);
   });
 });
 
