@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 /**
  * The contract between the synthesized Terraform and the runtime program.
  *
@@ -150,11 +152,35 @@ export function generationName(name: string, generation: string): string {
 
 /** Subcommands that `local-exec` provisioners run (arguments are flags, never secrets). */
 export const ProvisionerCommand = {
-  /** `delete-runner <scope flags> --name N [--generation G] [--busy-timeout S]` */
+  /**
+   * `delete-runner <scope flags> (--id ID [--name N] | --name N (--identity I | --generation G)) [--busy-timeout S] [--optional]`:
+   * by the id captured at mint (JIT), else by name, deleting a registration-token runner only
+   * when it carries the marker of identity resource `I` (see {@link ownerMarker}).
+   */
   DELETE_RUNNER: 'delete-runner',
   /** `wait-online <scope flags> --name N [--generation G] [--timeout S]` */
   WAIT_ONLINE: 'wait-online',
+  /**
+   * `check-name <scope flags> --name N --identity I`: fails when a runner of that name exists
+   * without the marker of identity resource `I`, so a new registration (`config.sh --replace`) never
+   * takes over a runner this stack did not register.
+   */
+  CHECK_NAME: 'check-name',
 } as const;
+
+/** Prefix of the ownership marker label (see {@link ownerMarker}). */
+export const OWNER_MARKER_PREFIX = 'cgr-';
+/** Hex digits of SHA-256 the marker keeps. */
+export const OWNER_MARKER_DIGITS = 12;
+
+/**
+ * The label a registration-token runner registers with to say which identity resource (and so
+ * which stack) it belongs to: `cgr-` + the first 12 hex digits of SHA-256 of the identity's id.
+ * The constructs compute the same in Terraform (`substr(sha256(id), 0, 12)`), the runtime here.
+ */
+export function ownerMarker(identityId: string): string {
+  return `${OWNER_MARKER_PREFIX}${createHash('sha256').update(identityId, 'utf8').digest('hex').slice(0, OWNER_MARKER_DIGITS)}`;
+}
 
 /** Environment variables the runtime reads. The credential never travels any other way. */
 export const RuntimeEnv = {

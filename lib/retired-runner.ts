@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { LocalExecProvisioner, TerraformElement } from './cdktf';
-import { deleteRunnerProvisioner } from './delete-provisioner';
+import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
 import { RuntimeProgram } from './runtime-program';
 import { validateCredentialEnv, validatePositive } from './validation';
 
@@ -23,9 +23,9 @@ export interface RetiredRunnerProps {
  * runner on GitHub. Terraform does not run the destroy-time provisioner of a resource whose block
  * is gone from the configuration, so deleting an `OrgRunner` (or `RepoRunner`,
  * `EnterpriseRunner`) from the code would leave its runner registered on GitHub. Replace it with a
- * `RetiredRunner` under the same parent and with the same construct id: it synthesizes a
- * `removed` block for the runner's identity with the same deletion provisioner, which takes the
- * API URL, scope, name and mode from the identity's state. The apply deletes the runner and
+ * `RetiredRunner` under the same parent and with the same construct id: it synthesizes `removed`
+ * blocks for the runner's identity and credentials with the same deletion provisioners, which take
+ * the API URL, scope, name, mode and captured id from state. The apply deletes the runner and
  * forgets it in state; after that apply the `RetiredRunner` may go too (it is a no-op when
  * nothing is left in state). It deletes the runner even if it had `deregisterOnDestroy: false`.
  *
@@ -38,16 +38,20 @@ export class RetiredRunner extends Construct {
     validatePositive(props.busyTimeout, 'busyTimeout');
     validateCredentialEnv(props.credentialEnv);
     const credentialEnv = props.credentialEnv ?? '';
-    const provisioner = deleteRunnerProvisioner(RuntimeProgram.of(this), {
-      credentialEnv, credentialEnvFromState: true, busyTimeout: props.busyTimeout,
-    });
-    // Same construct path as the runner's identity, so the same Terraform address.
-    new RemovedIdentity(this, 'Identity', provisioner);
+    const runtime = RuntimeProgram.of(this);
+    const options = { credentialEnv, credentialEnvFromState: true, busyTimeout: props.busyTimeout };
+    // Same construct paths as the runner's resources, so the same Terraform addresses. Terraform
+    // destroys the credentials first (they depend on the identity): a JIT runner whose
+    // credentials hold its id and scope is deleted by id there; the identity's block then deletes
+    // a registration-token runner by name and marker, or a JIT runner of older state by its
+    // generation name (finding nothing when the credentials' block already deleted it).
+    new RemovedResource(this, 'Credentials', deleteByIdProvisioner(runtime, options));
+    new RemovedResource(this, 'Identity', deleteRunnerProvisioner(runtime, options));
   }
 }
 
 /** A `removed` block (destroy = true) for the null_resource at this construct's address. */
-class RemovedIdentity extends TerraformElement {
+class RemovedResource extends TerraformElement {
   constructor(scope: Construct, id: string, private readonly provisioner: LocalExecProvisioner) {
     super(scope, id);
   }

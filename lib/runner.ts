@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { JitField, ProvisionerCommand, TokenResult, jitKey } from './contract';
+import { JitField, OWNER_MARKER_DIGITS, OWNER_MARKER_PREFIX, ProvisionerCommand, TokenResult, jitKey } from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
-import { deleteRunnerProvisioner } from './delete-provisioner';
+import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
 import { InstallScriptOptions, RunnerInput, posixQuote, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
@@ -113,6 +113,8 @@ export abstract class RunnerBase extends Construct {
   private readonly target: ScopeRef;
   private readonly jit: boolean;
   private readonly labels?: string[];
+  /** `labels` plus, for a registration-token runner, its marker label. */
+  private readonly registeredLabels?: string[];
   private readonly runnerGroup?: string;
   private readonly workFolder?: string;
   private readonly ephemeral: boolean;
@@ -161,11 +163,18 @@ export abstract class RunnerBase extends Construct {
     };
     if (credentialEnvIsToken) triggers.credential_env = conn.credentialEnv;
 
+    const deregister = props.deregisterOnDestroy ?? true;
+    shared.claimName(props.name, this.node.path);
+    // A registration-token runner is deleted by name and marker when its identity goes; a JIT
+    // runner by the id its credentials captured (below).
     const provisioners: LocalExecProvisioner[] = [];
-    if (props.deregisterOnDestroy ?? true) {
-      provisioners.push(deleteRunnerProvisioner(runtime, { target, jit: this.jit, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
+    if (deregister && !this.jit) {
+      provisioners.push(deleteRunnerProvisioner(runtime, { target, jit: false, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
     }
     this.identity = new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
+    // The label a registration-token runner registers with, so that a destroy deletes only the
+    // runner this identity's VM registered (ownerMarker in lib/contract.ts computes the same).
+    const marker = `${OWNER_MARKER_PREFIX}${Fn.substr(Fn.sha256(this.identity.id), 0, OWNER_MARKER_DIGITS)}`;
 
     let captured: Record<string, string>;
     if (this.jit) {
@@ -195,10 +204,24 @@ export abstract class RunnerBase extends Construct {
         runner_name: props.name,
       };
     }
+    // Where the runner lives, for the credentials' destroy provisioner (which sees only `self`).
+    Object.assign(captured, { api_url: conn.apiUrl, ...scopeQuery(target) });
+    if (credentialEnvIsToken) captured.credential_env = conn.credentialEnv;
+    const credentialProvisioners: LocalExecProvisioner[] = [];
+    if (this.jit && deregister) {
+      credentialProvisioners.push(deleteByIdProvisioner(runtime, { target, jit: true, conn, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
+    }
+    if (!this.jit) {
+      const flags: Record<string, string> = { 'api-url': conn.apiUrl, ...scopeQuery(target), 'name': props.name, 'identity': this.identity.id };
+      if (conn.credentialEnv !== '') flags['credential-env'] = conn.credentialEnv;
+      const { command, environment } = runtime.command(ProvisionerCommand.CHECK_NAME, flags);
+      credentialProvisioners.push({ type: 'local-exec', command, environment });
+    }
     // A null_resource, not terraform_data: terraform_data's computed `output` carries no sensitive
     // mark, so Terraform prints it in clear in destroy plans. Triggers keep the config's marks.
     this.credentials = new NullResource(this, 'Credentials', {
       triggers: captured,
+      provisioners: credentialProvisioners.length > 0 ? credentialProvisioners : undefined,
       // A bare address: cdktf renders a resource object here as "${...}", which Terraform's JSON
       // syntax rejects in lifecycle blocks.
       lifecycle: { ignoreChanges: ['triggers'], replaceTriggeredBy: [`null_resource.${this.identity.friendlyUniqueId}`] },
@@ -208,10 +231,11 @@ export abstract class RunnerBase extends Construct {
     this.jitConfig = out('jit_config');
     this.runnerUrl = out('runner_url');
     this.runnerName = this.jit ? out('runner_name') : props.name;
+    this.registeredLabels = this.jit ? this.labels : [...(this.labels ?? []), marker];
     this.configArgs = this.jit ? '' : [
       '--url', posixQuote(this.runnerUrl),
       '--name', posixQuote(props.name),
-      ...(this.labels ? ['--labels', posixQuote(joinList(this.labels))] : []),
+      ...(this.registeredLabels ? ['--labels', posixQuote(joinList(this.registeredLabels))] : []),
       ...(this.runnerGroup !== undefined ? ['--runnergroup', posixQuote(this.runnerGroup)] : []),
       ...(this.workFolder !== undefined ? ['--work', posixQuote(this.workFolder)] : []),
       ...(this.ephemeral ? ['--ephemeral'] : []),
@@ -222,7 +246,7 @@ export abstract class RunnerBase extends Construct {
       [RunnerInput.URL]: this.runnerUrl,
       [RunnerInput.TOKEN]: this.token,
       [RunnerInput.NAME]: props.name,
-      ...(this.labels ? { [RunnerInput.LABELS]: joinList(this.labels) } : {}),
+      ...(this.registeredLabels ? { [RunnerInput.LABELS]: joinList(this.registeredLabels) } : {}),
       ...(this.runnerGroup !== undefined ? { [RunnerInput.RUNNER_GROUP]: this.runnerGroup } : {}),
       ...(this.workFolder !== undefined ? { [RunnerInput.WORK]: this.workFolder } : {}),
     };
@@ -263,7 +287,7 @@ export abstract class RunnerBase extends Construct {
       jitConfig: this.jitConfig,
       jit: this.jit,
       name: this.runnerName,
-      labels: this.labels,
+      labels: this.registeredLabels,
       runnerGroup: this.runnerGroup,
       workFolder: this.workFolder,
       ephemeral: this.ephemeral,

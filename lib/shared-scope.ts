@@ -6,6 +6,9 @@ import { Connection } from './connection';
 import { RuntimeProgram } from './runtime-program';
 import { ScopeRef, scopeKey, scopeSlug } from './scope';
 
+/** Runner names per stack, scope and API URL (see SharedScope.claimName). */
+const CLAIMED = new WeakMap<TerraformStack, Map<string, string>>();
+
 /**
  * What the constructs of one stack that target the same scope (through the same connection)
  * share: one downloads call, one registration token and one JIT call per plan, not one per VM.
@@ -35,6 +38,24 @@ export class SharedScope extends Construct {
   private constructor(stack: TerraformStack, id: string, private readonly conn: Connection, private readonly target: ScopeRef) {
     super(stack, id);
     this.runtime = RuntimeProgram.of(stack);
+  }
+
+  /**
+   * Records that the runner at construct path `path` is named `name` in this scope, refusing a
+   * second runner of the same name (GitHub names are case-insensitive): both would register and
+   * delete one runner on GitHub. Scopes are compared by API URL and scope, whatever the credential.
+   */
+  public claimName(name: string, path: string): void {
+    if (Token.isUnresolved(name)) return;
+    const stack = TerraformStack.of(this);
+    let names = CLAIMED.get(stack);
+    if (!names) CLAIMED.set(stack, (names = new Map()));
+    const key = `${this.conn.apiUrl}|${scopeKey(this.target)}|${name.toLowerCase()}`;
+    const other = names.get(key);
+    if (other !== undefined && other !== path) {
+      throw new Error(`runners ${other} and ${path} are both named "${name}" in ${scopeKey(this.target)}: give each runner of a scope its own name`);
+    }
+    names.set(key, path);
   }
 
   /** The downloads data source, now also answering for `platform` (`os/arch[@version]`). */

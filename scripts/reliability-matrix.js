@@ -62,6 +62,17 @@ const AREAS = [
       '(test/reliability/sandbox.ts). See SECURITY.md for the threat model.',
     ],
   },
+  {
+    key: 'ownership',
+    title: 'Ownership and destroy cost',
+    test: 'test/reliability/ownership.test.ts',
+    intro: [
+      'A destroy deletes only what this stack registered: a JIT runner by the id captured at mint,',
+      'a registration-token runner by name only when it carries its identity\'s marker label',
+      '(`cgr-` + 12 hex digits of SHA-256 of the identity\'s id). Each row runs a real Terraform',
+      'against the emulator; the destroy-cost rows count the emulator\'s request log.',
+    ],
+  },
 ];
 
 function cell(text) {

@@ -40,6 +40,8 @@ export class EmulatorCore implements AnswerContext {
   readonly tokensIssued: IssuedToken[] = [];
   readonly requests: RequestLogEntry[] = [];
   latencyMs = 0;
+  /** EmulatorOptions.nameFilter */
+  nameFilter = true;
   hostPort = '127.0.0.1';
   /** Bearer token the `/_emulator/` HTTP controls require; new at every start. */
   readonly adminToken = hexSecret(24);

@@ -17,6 +17,7 @@ export { DEFAULT_PLATFORMS, DEFAULT_RUNNER_VERSION, loadSeedFile } from './seed'
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const core = new EmulatorCore(resolveSeed(opts.seed));
   core.latencyMs = checkLatency(opts.latencyMs ?? 0);
+  core.nameFilter = opts.nameFilter ?? true;
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer((req, res) => {
     handle(core, req, res).catch(() => res.destroy());

@@ -59,6 +59,12 @@ export interface EmulatorOptions {
   seed?: EmulatorSeed;
   /** Added before every API, download and runner-stub answer. */
   latencyMs?: number;
+  /**
+   * Whether the runner list honours its `name` query parameter (default true, as api.github.com
+   * does). `false` answers every runner of the scope, page by page, as servers whose list
+   * operation knows only `per_page` and `page` do.
+   */
+  nameFilter?: boolean;
 }
 
 export interface Fault {

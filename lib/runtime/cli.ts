@@ -37,7 +37,8 @@ Commands:
 
 Run by Terraform (see docs/contract.md):
   data                                         external data source: JSON query on stdin
-  delete-runner [scope flags] --name N [--generation G] [--busy-timeout S]
+  delete-runner [scope flags] (--id ID | --name N (--identity I | --generation G)) [--busy-timeout S]
+  check-name [scope flags] --name N --identity I
   wait-online [scope flags] --name N [--generation G] [--timeout S] [--interval S]
 
 Credentials are read from the environment only, never from arguments.

@@ -44,7 +44,8 @@ export interface ConnectOptions {
 
 /** plugin-retry's delay is (retryCount + 1)^2 times this. */
 const RETRY_BASE_MS = 1000;
-const MAX_PAGES = 1000;
+/** Pages one listing may walk (100,000 runners); beyond, it fails rather than answer part of the list. */
+export const MAX_PAGES = 1000;
 
 interface RequestState {
   retries?: number;
@@ -184,9 +185,12 @@ export async function connect(o: ConnectOptions): Promise<Api> {
       }
       all.push(...(items as T[]));
       const total = typeof data.total_count === 'number' ? data.total_count : undefined;
-      if (items.length < 100 || (total !== undefined && all.length >= total)) break;
+      if (items.length < 100 || (total !== undefined && all.length >= total)) return all;
     }
-    return all;
+    throw new UserError(
+      `GitHub answered more than ${MAX_PAGES} pages of 100 for ${renderPath(route, { ...params, ...extra })}: ` +
+      'this program stops there rather than act on part of the list; narrow the scope or remove what it no longer needs',
+    );
   };
 
   return { scope: o.scope, connection, credential, settings, call, paginate, context };

@@ -10,7 +10,7 @@ import { downloadsResult, parsePlatforms } from './downloads';
 import { UserError } from './errors';
 import {
   createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
-  JitRequest, listDownloads, listRunners, resolveRunnerGroup, RunnerGroup, runnerSummary,
+  JitRequest, listDownloads, listRunners, listRunnersStable, resolveRunnerGroup, RunnerGroup, runnerSummary,
 } from './operations';
 import { runnerUrl, scopeFrom, scopeLabel } from './scope';
 
@@ -176,7 +176,8 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
     if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
     seen.add(name);
   }
-  const existing = new Map((await listRunners(api)).map((r) => [r.name, r]));
+  // A walk that still sees every runner while others are deleted: a runner missed here would be minted twice (409).
+  const existing = new Map((await listRunnersStable(api)).map((r) => [r.name, r]));
   const groups = new Map<string, RunnerGroup[]>();
   const toMint: [string, JitRequest][] = [];
   for (const [key, spec] of specs) {

@@ -3,7 +3,7 @@ import { boolFlag, parseArgs } from './args';
 import { HELP, runCli } from './cli';
 import { runDataSource } from './data-source';
 import { UsageError, UserError } from './errors';
-import { runDeleteRunner, runWaitOnline } from './provisioners';
+import { runCheckName, runDeleteRunner, runWaitOnline } from './provisioners';
 import { stderrLine } from './redact';
 import { RUNTIME_VERSION } from './version';
 
@@ -38,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === ProvisionerCommand.WAIT_ONLINE) {
     await runWaitOnline(parseArgs(rest), process.env);
+    return 0;
+  }
+  if (command === ProvisionerCommand.CHECK_NAME) {
+    await runCheckName(parseArgs(rest), process.env);
     return 0;
   }
   if (boolFlag(args, 'version')) {

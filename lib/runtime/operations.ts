@@ -1,8 +1,8 @@
-import { Api } from './client';
+import { Api, MAX_PAGES, renderPath } from './client';
 import { bad, checkExpiresAt, checkJitConfig, checkRunnerId, checkRunnerToken } from './answers';
 import { UserError } from './errors';
 import { redactor } from './redact';
-import { hasRunnerGroups, Scope, scopeLabel, scopePrefix } from './scope';
+import { hasRunnerGroups, Scope, scopeLabel, scopeParams, scopePrefix } from './scope';
 
 /**
  * The runner operations, once, for all three scopes: the route suffix is shared and the scope
@@ -207,10 +207,81 @@ export async function resolveRunnerGroup(api: Api, name: string | undefined, cac
   throw new UserError(`runner group "${wanted}" not found in ${scopeLabel(api.scope)}; it has ${names === '' ? 'no groups visible to this credential' : names}`);
 }
 
-/** The runner of this exact name, if any (the server-side filter is exact too, but do not rely on it). */
+/** One page of the scope's runners, `name` passed as the server-side filter when given. */
+export interface RunnerPage {
+  readonly total_count: number;
+  readonly runners: Runner[];
+}
+
+const PER_PAGE = 100;
+
+export async function runnerPage(api: Api, page: number, name?: string): Promise<RunnerPage> {
+  const r = route(api.scope, 'listRunners');
+  const params: Record<string, unknown> = { per_page: PER_PAGE, page };
+  if (name !== undefined) params.name = name;
+  const data = await api.call<Record<string, unknown>>(r, params);
+  const runners = data.runners;
+  if (!Array.isArray(runners) || !runners.every((x) => x && typeof x === 'object' && typeof x.id === 'number' && typeof x.name === 'string')) {
+    throw new UserError(`GitHub answered ${renderPath(r, scopeParams(api.scope))} without a "runners" list of {id, name}: check that api_url is the REST API base URL`);
+  }
+  for (const x of runners) checkRunner(api, x as Runner);
+  return { total_count: typeof data.total_count === 'number' ? data.total_count : runners.length, runners: runners as Runner[] };
+}
+
+/**
+ * Every runner of the scope, correct while other processes delete runners (a parallel destroy):
+ * page 1 gives the total, then the pages are read from the last down to the first, page 1 again.
+ * A deletion only moves a runner to a lower position, so a runner that exists throughout the walk
+ * is on the page being read at some step (docs/decisions.md, "Ownership and destroy"); walking
+ * upwards skips the runners that move down past the reader. Runners registered during the walk
+ * are appended at the end and may be missed. Duplicates (moved onto a page read later) are merged.
+ */
+export async function listRunnersStable(api: Api, first?: RunnerPage): Promise<Runner[]> {
+  const head = first ?? await runnerPage(api, 1);
+  if (head.runners.length >= head.total_count) return head.runners;
+  // A server that caps per_page lower than asked: page by what it gives.
+  const size = head.runners.length > 0 && head.runners.length < PER_PAGE ? head.runners.length : PER_PAGE;
+  const pages = Math.ceil(head.total_count / size);
+  if (pages > MAX_PAGES) {
+    throw new UserError(
+      `${scopeLabel(api.scope)} lists ${head.total_count} runners, more than this program walks (${MAX_PAGES} pages of ${size}): ` +
+      'it stopped rather than report a runner missing; delete runners you no longer need, or use a server that applies the name filter',
+    );
+  }
+  const seen = new Map<number, Runner>();
+  for (let p = pages; p >= 2; p--) for (const r of (await runnerPage(api, p)).runners) seen.set(r.id, r);
+  for (const r of (await runnerPage(api, 1)).runners) seen.set(r.id, r);
+  return [...seen.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Runner names are unique on GitHub regardless of case. */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * One `?name=` request. `complete`: the answer holds everything the server matched, so `match` is
+ * authoritative; `filterIgnored`: the server answered runners of other names (it has no `name`
+ * filter), so finding a runner means walking the whole list.
+ */
+export async function probeByName(api: Api, name: string): Promise<{ page: RunnerPage; complete: boolean; filterIgnored: boolean; match?: Runner }> {
+  const page = await runnerPage(api, 1, name);
+  return {
+    page,
+    complete: page.runners.length >= page.total_count,
+    filterIgnored: page.runners.some((r) => !sameName(r.name, name)) || page.total_count > page.runners.length,
+    match: page.runners.find((r) => sameName(r.name, name)),
+  };
+}
+
+/**
+ * The runner of this name, if any: one request where the server applies the `name` filter, a
+ * walk of every page (see listRunnersStable) where it does not.
+ */
 export async function findRunnerByName(api: Api, name: string): Promise<Runner | undefined> {
-  const runners = await listRunners(api, { name });
-  return runners.find((r) => r.name === name);
+  const probe = await probeByName(api, name);
+  if (probe.complete) return probe.match;
+  return (await listRunnersStable(api, probe.page)).find((r) => sameName(r.name, name));
 }
 
 /** The contract's runner shape: `{id, name, os, status, busy, labels: string[]}`. */

@@ -8,34 +8,46 @@ const RUNNERS = [
   ['repo', (s: any, p: any) => new RepoRunner(s, 'Vm', { owner: 'octo-org', repository: 'octo-repo', ...p })],
 ] as const;
 
-const localExec = (json: any) => json.removed[0].provisioner[0]['local-exec'];
+const localExec = (json: any) => json.removed[1].provisioner[0]['local-exec'];
 
 describe.each(RUNNERS)('retiring a runner of %s scope', (_kind, makeRunner) => {
-  test.each([false, true])('jit %s: a removed block at the identity\'s address, running the same delete-runner command', (jit) => {
+  test.each([false, true])('jit %s: removed blocks at the identity\'s and the credentials\' addresses, running the same delete-runner command', (jit) => {
     const runner = synthJson((s) => makeRunner(s, { name: 'vm-1', jit, busyTimeout: 45 }));
-    const [address, identity] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Identity_/.test(k))!;
+    const [address] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Identity_/.test(k))!;
+    const [credsAddress] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Credentials_/.test(k))!;
+    const mine = Object.values<any>(runner.resource.null_resource).flatMap((r) => r.provisioner ?? []).find((p) => p['local-exec'].when === 'destroy')['local-exec'];
     const retired = synthJson((s) => new RetiredRunner(s, 'Vm', { busyTimeout: 45 }));
     expect(retired.resource?.null_resource).toBeUndefined();
-    expect(retired.removed).toHaveLength(1);
-    expect(retired.removed[0].from).toBe(`null_resource.${address}`);
-    expect(retired.removed[0].lifecycle).toEqual({ destroy: true });
-    const mine = identity.provisioner[0]['local-exec'];
-    const theirs = localExec(retired);
-    expect(theirs.when).toBe('destroy');
-    // Same program and subcommand; the scope, name and mode come from the identity's state.
-    expect(theirs.command.split(' delete-runner ')[0]).toBe(mine.command.split(' delete-runner ')[0]);
-    expect(theirs.environment).toEqual({
-      CGR_API_URL: '${self.triggers.api_url}',
+    // Credentials first: Terraform destroys them before the identity they depend on.
+    expect(retired.removed.map((r: any) => r.from)).toEqual([`null_resource.${credsAddress}`, `null_resource.${address}`]);
+    for (const r of retired.removed) expect(r.lifecycle).toEqual({ destroy: true });
+    const [byId, byName] = retired.removed.map((r: any) => r.provisioner[0]['local-exec']);
+    for (const theirs of [byId, byName]) {
+      expect(theirs.when).toBe('destroy');
+      // Same program and subcommand; the scope, name, id and mode come from state.
+      expect(theirs.command.split(' delete-runner ')[0]).toBe(mine.command.split(' delete-runner ')[0]);
+    }
+    const scope = {
       CGR_ENTERPRISE: '${lookup(self.triggers, "enterprise", "")}',
       CGR_ORG: '${lookup(self.triggers, "org", "")}',
       CGR_OWNER: '${lookup(self.triggers, "owner", "")}',
       CGR_REPOSITORY: '${lookup(self.triggers, "repository", "")}',
-      CGR_NAME: '${self.triggers.name}',
       CGR_BUSY_TIMEOUT: '45',
       CGR_CREDENTIAL_ENV: '${lookup(self.triggers, "credential_env", "")}',
-      CGR_GENERATION: '${self.triggers.mode == "jit" ? self.id : ""}',
+    };
+    expect(byId.environment).toEqual({
+      ...scope,
+      CGR_API_URL: '${lookup(self.triggers, "api_url", "")}',
+      CGR_ID: '${lookup(self.triggers, "runner_id", "")}',
+      CGR_OPTIONAL: 'true',
     });
-    for (const key of Object.keys(mine.environment)) expect(theirs.environment).toHaveProperty([key]);
+    expect(byName.environment).toEqual({
+      ...scope,
+      CGR_API_URL: '${self.triggers.api_url}',
+      CGR_NAME: '${self.triggers.name}',
+      CGR_GENERATION: '${self.triggers.mode == "jit" ? self.id : ""}',
+      CGR_IDENTITY: '${self.triggers.mode == "jit" ? "" : self.id}',
+    });
   });
 });
 
@@ -44,7 +56,10 @@ test('several RetiredRunners give several removed blocks', () => {
     new RetiredRunner(s, 'A');
     new RetiredRunner(s, 'B');
   });
-  expect(json.removed.map((r: any) => r.from)).toEqual([expect.stringMatching(/^null_resource\.A_Identity_/), expect.stringMatching(/^null_resource\.B_Identity_/)]);
+  expect(json.removed.map((r: any) => r.from)).toEqual([
+    expect.stringMatching(/^null_resource\.A_Credentials_/), expect.stringMatching(/^null_resource\.A_Identity_/),
+    expect.stringMatching(/^null_resource\.B_Credentials_/), expect.stringMatching(/^null_resource\.B_Identity_/),
+  ]);
 });
 
 test('a credential variable name travels as a literal', () => {

@@ -32,6 +32,22 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     }
     expect(prov['local-exec'].environment.CGR_NAME).toBe('${self.triggers.name}');
     expect(prov['local-exec'].environment.CGR_BUSY_TIMEOUT).toBe('300');
+    // Deleted only if it carries this identity's marker (ownerMarker in lib/contract.ts).
+    expect(prov['local-exec'].environment.CGR_IDENTITY).toBe('${self.id}');
+  });
+
+  test('registration token: the credentials check at creation that no runner of the name is someone else\'s, and the VM registers with the marker', () => {
+    const json = synthJson((s) => {
+      const r = make(s, 'R', { name: 'vm-1', labels: ['gpu'] });
+      new TerraformOutput(s, 'args', { value: r.configArgs });
+    });
+    const creds = find(json, 'resource', 'null_resource', 'R/Credentials');
+    const [check] = creds.provisioner;
+    expect(check['local-exec'].when).toBeUndefined();
+    expect(check['local-exec'].command).toMatch(/^node 'assets\/.+\/runtime\.js' check-name /);
+    expect(check['local-exec'].environment).toMatchObject({ CGR_NAME: 'vm-1', CGR_IDENTITY: expect.stringMatching(/^\$\{null_resource\.R_Identity_\w+\.id\}$/) });
+    expect(json.output.args.value).toMatch(/--labels \$\{join\(",", \["gpu", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\}/);
+    expect(creds.triggers).toMatchObject({ api_url: 'https://api.github.com', ...scopeKeys });
   });
 
   test('registration token: shared data source deferred by the scope\'s epoch, captured once', () => {
@@ -68,13 +84,24 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(creds.triggers.jit_config).toMatch(/^\$\{sensitive\(data\.external\.\S+\.result\["test\.A:jit_config"\]\)\}$/);
     const identity = find(json, 'resource', 'null_resource', 'A/Identity');
     expect(identity.triggers.mode).toBe('jit');
-    expect(identity.provisioner[0]['local-exec'].environment.CGR_GENERATION).toBe('${self.id}');
+    // Deleted by the id captured at mint, from the credentials (replaced whenever the identity is).
+    expect(identity.provisioner).toBeUndefined();
+    const [prov] = creds.provisioner;
+    expect(prov['local-exec'].when).toBe('destroy');
+    expect(prov['local-exec'].environment).toMatchObject({
+      CGR_ID: '${lookup(self.triggers, "runner_id", "")}',
+      CGR_API_URL: '${lookup(self.triggers, "api_url", "https://api.github.com")}',
+    });
+    for (const [k, v] of Object.entries<string>(scopeKeys)) expect(prov['local-exec'].environment[`CGR_${k.toUpperCase()}`]).toBe(`\${lookup(self.triggers, "${k}", "${v}")}`);
+    expect(creds.triggers).toMatchObject({ api_url: 'https://api.github.com', ...scopeKeys });
   });
 
   test('deregisterOnDestroy: false leaves no provisioner and does not change the triggers', () => {
     const on = synthJson((s) => make(s, 'R', { name: 'vm-1' }));
     const off = synthJson((s) => make(s, 'R', { name: 'vm-1', deregisterOnDestroy: false }));
     expect(find(off, 'resource', 'null_resource', 'R/Identity').provisioner).toBeUndefined();
+    const jitOff = synthJson((s) => make(s, 'R', { name: 'vm-1', jit: true, deregisterOnDestroy: false }));
+    expect(find(jitOff, 'resource', 'null_resource', 'R/Credentials').provisioner).toBeUndefined();
     expect(find(off, 'resource', 'null_resource', 'R/Identity').triggers).toEqual(find(on, 'resource', 'null_resource', 'R/Identity').triggers);
   });
 

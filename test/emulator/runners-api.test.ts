@@ -202,3 +202,17 @@ describe('names are case-insensitive like GitHub', () => {
     expect(() => emu.createRunner('org:octo-org', { name: 'MIXEDCASE' })).toThrow(/already exists/);
   });
 });
+
+test('nameFilter: false answers every runner of the scope, page by page, whatever the name asked for', async () => {
+  const legacy = await startEmulator({ nameFilter: false, seed: { tokens: [{ token, kind: 'classic', scopes: ALL_CLASSIC_SCOPES }] } });
+  try {
+    for (let i = 0; i < 120; i++) legacy.createRunner('org:octo-org', { name: `legacy-${i}` });
+    const base = '/orgs/octo-org/actions/runners';
+    const named = await call(legacy, 'GET', `${base}?name=legacy-7&per_page=100&page=2`, { token });
+    expect(named.body.total_count).toBe(120);
+    expect(named.body.runners.map((r: any) => r.name)).toEqual(Array.from({ length: 20 }, (_, i) => `legacy-${100 + i}`));
+    expect((await call(legacy, 'GET', `${base}?name=nobody`, { token })).body.total_count).toBe(120);
+  } finally {
+    await legacy.close();
+  }
+});

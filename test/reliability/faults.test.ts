@@ -198,20 +198,23 @@ describe(`faults on ${engine.id}`, () => {
   });
 
   test('F14: connection resets, then timeouts, forever on the runner lookup: the destroy fails; a later one removes the runner', async () => {
-    const ws = await appliedJitRunner('f14');
-    passRefresh();
+    // A registration-token runner: a JIT runner is deleted by its captured id, without a lookup.
+    const ws = await tokenRunner('f14');
+    await ws.apply();
+    expect((await runInstallScript((await ws.outputs()).script)).code).toBe(0);
+    expect(runnersNamed('f14')).toHaveLength(1);
     fault({ method: 'GET', path: LIST, reset: true, times: 2 });
     fault({ method: 'GET', path: LIST, delayMs: 4000, times: 0 });
     const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
     expect(destroy.code).not.toBe(0);
     expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
     expect(failure(destroy)).toMatch(/^(GET \/orgs\/octo-org\/actions\/runners timed out after 2 s|cannot reach the GitHub API for GET \/orgs\/octo-org\/actions\/runners)/);
-    expect(runnersNamed('f14-')).toHaveLength(1);
+    expect(runnersNamed('f14')).toHaveLength(1);
 
     ctx.emulator.clearFaults();
     const again = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
     expect(failure(again)).toBeUndefined();
-    expect(runnersNamed('f14-')).toEqual([]);
+    expect(runnersNamed('f14')).toEqual([]);
   });
 
   test('F15: rate limit exhausted with a far reset during destroy: fails naming the reset; after the reset a later destroy removes the runner', async () => {

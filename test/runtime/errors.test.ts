@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { DataOperation } from '../../lib/contract';
+import { DataOperation, ownerMarker } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, failure, result, run, SCOPES, uniqueName } from './support';
 
@@ -198,8 +198,8 @@ describe('404, 409, 422', () => {
   });
 
   test('422: delete-runner retries a busy runner until the timeout, then says so', async () => {
-    const busy = emulator.createRunner(org.ref, { name: uniqueName('busy'), status: 'online', busy: true });
-    const r = await run(['delete-runner', ...org.flags, '--api-url', emulator.url, '--name', busy.name, '--busy-timeout', '1', '--interval', '0.2'], { env });
+    const busy = emulator.createRunner(org.ref, { name: uniqueName('busy'), status: 'online', busy: true, labels: [ownerMarker('i-1')] });
+    const r = await run(['delete-runner', ...org.flags, '--api-url', emulator.url, '--name', busy.name, '--identity', 'i-1', '--busy-timeout', '1', '--interval', '0.2'], { env });
     expect(failure(r)).toMatch(new RegExp(`runner "${busy.name}" \\(id ${busy.id}\\) in organization "octo-org" is still busy running a job after 1 s, so it was not deleted`));
     expect(r.ms).toBeGreaterThanOrEqual(1000);
     // Retried, but no faster than one write per second (plugin-throttling, as GitHub asks).
@@ -209,7 +209,7 @@ describe('404, 409, 422', () => {
 
   test('422: delete-runner deletes the runner once its job ends', async () => {
     const busy = emulator.createRunner(org.ref, { name: uniqueName('busy'), status: 'online', busy: true });
-    const pending = run(['delete-runner', ...org.flags, '--api-url', emulator.url, '--name', busy.name, '--busy-timeout', '30', '--interval', '0.2'], { env });
+    const pending = run(['delete-runner', ...org.flags, '--api-url', emulator.url, '--id', String(busy.id), '--busy-timeout', '30', '--interval', '0.2'], { env });
     await new Promise((r) => setTimeout(r, 1000));
     expect(emulator.runners(org.ref).some((x) => x.id === busy.id)).toBe(true);
     emulator.setRunnerState(busy.id, { busy: false });

@@ -1,4 +1,4 @@
-import { DataOperation, downloadKey, generationName, jitKey } from '../../lib/contract';
+import { DataOperation, downloadKey, generationName, jitKey, ownerMarker } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, result, run, RunResult, SCOPES, uniqueName } from './support';
 
@@ -55,13 +55,14 @@ describe.each(SCOPES)('$name scope', (scope) => {
     expect(byName.id).toBe(r.id);
   });
 
-  test('delete runner (the destroy provisioner)', async () => {
-    const r = emulator.createRunner(scope.ref, { name: uniqueName('delete') });
-    const out = ok(await run(['delete-runner', ...scope.flags, '--api-url', emulator.url, '--name', r.name], { env }));
+  test('delete runner (the destroy provisioner): by name with its identity\'s marker', async () => {
+    const r = emulator.createRunner(scope.ref, { name: uniqueName('delete'), labels: [ownerMarker('identity-1')] });
+    const del = ['delete-runner', ...scope.flags, '--api-url', emulator.url, '--name', r.name, '--identity', 'identity-1'];
+    const out = ok(await run(del, { env }));
     expect(out.stderr).toContain(`deleted runner "${r.name}" (id ${r.id}) from ${scope.label}`);
     expect(emulator.runners(scope.ref).some((x) => x.id === r.id)).toBe(false);
     // Already gone: success, with a note.
-    const again = ok(await run(['delete-runner', ...scope.flags, '--api-url', emulator.url, '--name', r.name], { env }));
+    const again = ok(await run(del, { env }));
     expect(again.stderr).toContain('nothing to delete');
   });
 
