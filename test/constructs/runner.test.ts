@@ -46,7 +46,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(check['local-exec'].when).toBeUndefined();
     expect(check['local-exec'].command).toMatch(/^node 'assets\/.+\/runtime\.js' check-name /);
     expect(check['local-exec'].environment).toMatchObject({ CGR_NAME: 'vm-1', CGR_IDENTITY: expect.stringMatching(/^\$\{null_resource\.R_Identity_\w+\.id\}$/) });
-    expect(json.output.args.value).toMatch(/--labels \$\{join\(",", \["gpu", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\}/);
+    expect(json.output.args.value).toMatch(/--labels '\$\{replace\(join\(",", \["gpu", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\), "'", "'\\"'\\"'"\)\}'/);
     expect(creds.triggers).toMatchObject({ api_url: 'https://api.github.com', ...scopeKeys });
   });
 
@@ -119,7 +119,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       new TerraformOutput(s, 'args', { value: r.configArgs });
       new TerraformOutput(s, 'token', { value: r.token, sensitive: true });
     });
-    expect(json.output.args.value).toMatch(/^--url '\$\{replace\(null_resource\.R_Credentials_\w+\.triggers\.runner_url, "'", "'\\"'\\"'"\)\}' --name 'vm-1' --labels 'gpu' --work 'w' --ephemeral --unattended --replace$/);
+    expect(json.output.args.value).toMatch(/^--url '\$\{replace\(null_resource\.R_Credentials_\w+\.triggers\.runner_url, "'", "'\\"'\\"'"\)\}' --name 'vm-1' --labels '\$\{replace\(join\(",", \["gpu", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\), "'", "'\\"'\\"'"\)\}' --work 'w' --ephemeral --unattended --replace$/);
     expect(json.output.token.value).toMatch(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/);
   });
 
@@ -134,7 +134,8 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       ACTIONS_RUNNER_INPUT_URL: expect.stringMatching(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\}$/),
       ACTIONS_RUNNER_INPUT_TOKEN: expect.stringMatching(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/),
       ACTIONS_RUNNER_INPUT_NAME: 'vm-1',
-      ACTIONS_RUNNER_INPUT_LABELS: 'gpu,x',
+      // The custom labels, then the runner's ownership marker.
+      ACTIONS_RUNNER_INPUT_LABELS: expect.stringMatching(/^\$\{join\(",", \["gpu", "x", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\}$/),
       ACTIONS_RUNNER_INPUT_WORK: 'w',
     });
     expect(json.output.jit.value).toEqual({ ACTIONS_RUNNER_INPUT_JITCONFIG: expect.stringMatching(/^\$\{null_resource\.J_Credentials_\w+\.triggers\.jit_config\}$/) });
