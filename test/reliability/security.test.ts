@@ -408,10 +408,12 @@ describe('the bash install script, executed in a sandbox against the emulator', 
         ACTIONS_RUNNER_INPUT_URL: `${emulator.url}/octo-org`,
         ACTIONS_RUNNER_INPUT_TOKEN: token,
         ACTIONS_RUNNER_INPUT_NAME: `x9-${i}`,
-        ACTIONS_RUNNER_INPUT_LABELS: payload,
+        // The payload label byte for byte, then the runner's ownership marker.
+        ACTIONS_RUNNER_INPUT_LABELS: expect.stringMatching(/,cgr-[0-9a-f]{12}$/),
         ACTIONS_RUNNER_INPUT_RUNNERGROUP: payload,
         ACTIONS_RUNNER_INPUT_WORK: payload,
       });
+      expect(config.env.ACTIONS_RUNNER_INPUT_LABELS.slice(0, -',cgr-000000000000'.length)).toBe(payload);
       // The download token went to curl through a header file: not in its argv, yet accepted.
       const curl = vm.calls.find((c) => c.program === 'curl')!;
       expect(curl.args).toContain(`${emulator.url}/_emulator/downloads/v2.329.0/actions-runner-linux-x64-2.329.0.tar.gz`);
@@ -419,7 +421,7 @@ describe('the bash install script, executed in a sandbox against the emulator', 
       noSecretInArgv(vm, [token, downloadToken, credential]);
       // configArgs spliced into a POSIX shell command: each value is one word, byte for byte.
       const words = execFileSync('bash', ['-c', `set -- ${out[`args_${i}`]}; printf '%s\\0' "$@"`], { encoding: 'utf8' }).split('\0').slice(0, -1);
-      expect(words).toEqual(['--url', `${emulator.url}/octo-org`, '--name', `x9-${i}`, '--labels', payload, '--runnergroup', payload, '--work', payload, '--unattended', '--replace']);
+      expect(words).toEqual(['--url', `${emulator.url}/octo-org`, '--name', `x9-${i}`, '--labels', config.env.ACTIONS_RUNNER_INPUT_LABELS, '--runnergroup', payload, '--work', payload, '--unattended', '--replace']);
       expect(fs.existsSync(canary)).toBe(false);
     }
   });
