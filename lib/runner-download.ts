@@ -24,6 +24,17 @@ export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {
    * @default - the checksum GitHub lists (none for a pinned version that is not the current one)
    */
   readonly sha256Checksum?: string;
+  /**
+   * Compute the archive's SHA-256 on the machine that runs Terraform when GitHub lists none (a
+   * GitHub Enterprise Server whose downloads answer has no `sha256_checksum`, or a pinned version
+   * other than the current one): the archive is downloaded once at plan time, hashed while it
+   * streams and cached per URL and version in `$XDG_CACHE_HOME/cdktf-github-runners` (else
+   * `~/.cache/cdktf-github-runners`); the VM's install script then enforces that checksum. Trust on
+   * first use: see SECURITY.md. Without it (and without `sha256Checksum`), a download GitHub lists
+   * no checksum for fails the plan.
+   * @default false
+   */
+  readonly computeChecksum?: boolean;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -69,7 +80,11 @@ export class RunnerDownload extends Construct {
     }
     this.pinned = props.version !== undefined;
     const platform = `${this.os}/${this.architecture}${props.version !== undefined ? `@${props.version}` : ''}`;
-    this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform);
+    this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform, {
+      // A checksum given here replaces GitHub's, so GitHub need not list one.
+      required: props.sha256Checksum === undefined,
+      compute: props.computeChecksum ?? false,
+    });
     const field = (f: string) => this.dataSource.result.lookup(downloadKey(platform, f));
     this.downloadUrl = field(DownloadField.DOWNLOAD_URL);
     this.filename = field(DownloadField.FILENAME);

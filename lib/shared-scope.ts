@@ -23,6 +23,8 @@ export class SharedScope extends Construct {
 
   private readonly runtime: RuntimeProgram;
   private readonly platforms: string[] = [];
+  private readonly checksumRequired = new Set<string>();
+  private readonly checksumCompute = new Set<string>();
   private readonly tokenRunners = new Map<string, Record<string, string>>();
   private readonly jitRunners = new Map<string, string>();
   private downloadsSource?: DataExternal;
@@ -35,13 +37,31 @@ export class SharedScope extends Construct {
     this.runtime = RuntimeProgram.of(stack);
   }
 
-  /** The downloads data source, now also answering for `platform` (`os/arch[@version]`). */
-  public downloads(platform: string): DataExternal {
+  /**
+   * The downloads data source, now also answering for `platform` (`os/arch[@version]`), with its
+   * checksum policy: `required` when no checksum was given in the code, `compute` when the
+   * runtime may hash the archive itself. Downloads of one platform share the strictest policy.
+   */
+  public downloads(platform: string, checksum: { required: boolean; compute: boolean } = { required: false, compute: false }): DataExternal {
     if (!this.platforms.includes(platform)) this.platforms.push(platform);
-    this.downloadsSource ??= this.runtime.dataSource(this, 'Downloads', this.conn, this.target, {
-      [QueryKey.OPERATION]: DataOperation.DOWNLOADS,
-      [QueryKey.PLATFORMS]: Lazy.stringValue({ produce: () => this.platforms.join(',') }),
-    });
+    if (checksum.required) this.checksumRequired.add(platform);
+    if (checksum.compute) this.checksumCompute.add(platform);
+    if (this.downloadsSource === undefined) {
+      const source = this.runtime.dataSource(this, 'Downloads', this.conn, this.target, {
+        [QueryKey.OPERATION]: DataOperation.DOWNLOADS,
+      });
+      // The policy keys appear only when they list something, as the list is known only at synth.
+      const base = { ...source.queryInput };
+      source.query = Lazy.anyValue({
+        produce: () => {
+          const q: Record<string, string> = { ...base, [QueryKey.PLATFORMS]: this.platforms.join(',') };
+          if (this.checksumRequired.size > 0) q[QueryKey.CHECKSUM_REQUIRED] = [...this.checksumRequired].join(',');
+          if (this.checksumCompute.size > 0) q[QueryKey.CHECKSUM_COMPUTE] = [...this.checksumCompute].join(',');
+          return q;
+        },
+      }) as unknown as Record<string, string>;
+      this.downloadsSource = source;
+    }
     return this.downloadsSource;
   }
 

@@ -37,6 +37,13 @@ export class EmulatorCore implements AnswerContext {
   readonly tokensIssued: IssuedToken[] = [];
   readonly requests: RequestLogEntry[] = [];
   latencyMs = 0;
+  /** Unknown enterprise, organization and repository names are created on first use. */
+  createScopes = true;
+  /** The GHES of the REST reference pages: no checksums in /downloads, list ignores `name`, `public_repo`. */
+  ghesLegacy = false;
+  /** Whether the runner list applies `name`. */
+  nameFilter = true;
+  readonly publicRepos: Set<string>;
   hostPort = '127.0.0.1';
   private readonly runnerTokens = new Map<string, RunnerTokenRecord>();
 
@@ -46,6 +53,7 @@ export class EmulatorCore implements AnswerContext {
     this.runnerVersion = seed.runnerVersion;
     this.platforms = seed.platforms;
     this.rateLimit = seed.rateLimit;
+    this.publicRepos = seed.publicRepos;
     for (const s of seed.scopes) this.store.addScope(s);
     for (const g of seed.runnerGroups) {
       const scope = this.store.scope(g.scope.key);
@@ -102,6 +110,11 @@ export class EmulatorCore implements AnswerContext {
 
   addScope(ref: string): void {
     this.store.addScope(parseScopeRef(ref));
+  }
+
+  enterpriseId(slug: string): number {
+    const s = this.scope(`enterprise:${slug}`);
+    return s.enterpriseId!;
   }
 
   runners(ref: string): EmulatedRunner[] {

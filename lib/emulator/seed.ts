@@ -23,6 +23,8 @@ export interface ResolvedSeed {
   runnerGroups: { scope: ScopeRef; name: string; id?: number }[];
   tempDownloadTokens: boolean;
   rateLimit: number;
+  /** Keys (`repo:owner/name`, lower case) of the public repositories. */
+  publicRepos: Set<string>;
 }
 
 /** Fills defaults and checks every field, failing with one line that names the bad value. */
@@ -31,6 +33,7 @@ export function resolveSeed(seed: EmulatorSeed = {}): ResolvedSeed {
     ...(seed.enterprises ?? DEFAULT_ENTERPRISES).map((n) => makeScope('enterprise', n)),
     ...(seed.orgs ?? DEFAULT_ORGS).map((n) => makeScope('org', n)),
     ...(seed.repos ?? DEFAULT_REPOS).map((n) => makeScope('repo', n)),
+    ...(seed.publicRepos ?? []).map((n) => makeScope('repo', n)),
   ];
   const runnerVersion = seed.runnerVersion ?? DEFAULT_RUNNER_VERSION;
   if (!VERSION_PATTERN.test(runnerVersion)) throw new Error(`Seed runnerVersion '${runnerVersion}' is not a version like 2.329.0`);
@@ -53,6 +56,7 @@ export function resolveSeed(seed: EmulatorSeed = {}): ResolvedSeed {
     runnerGroups,
     tempDownloadTokens: seed.tempDownloadTokens ?? false,
     rateLimit,
+    publicRepos: new Set((seed.publicRepos ?? []).map((n) => makeScope('repo', n).key)),
   };
 }
 

@@ -4,7 +4,7 @@ import {
 import { listValue } from './args';
 import { Api, connect } from './client';
 import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
-import { downloadsResult, parsePlatforms } from './downloads';
+import { completeChecksums, downloadsResult, parsePlatforms } from './downloads';
 import { UserError } from './errors';
 import {
   createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
@@ -64,7 +64,12 @@ export async function answerQuery(query: Query, env: NodeJS.ProcessEnv): Promise
     }
     case DataOperation.DOWNLOADS: {
       const requested = parsePlatforms(query[QueryKey.PLATFORMS] ?? '');
-      return downloadsResult(await listDownloads(api), requested, scopeLabel(scope));
+      const result = downloadsResult(await listDownloads(api), requested, scopeLabel(scope));
+      await completeChecksums(result, requested, {
+        required: listValue(query[QueryKey.CHECKSUM_REQUIRED]),
+        compute: listValue(query[QueryKey.CHECKSUM_COMPUTE]),
+      }, scopeLabel(scope), { env, idleTimeout: Math.max(api.settings.requestTimeout, 30) });
+      return result;
     }
     case DataOperation.RUNNERS:
       return runnersResult(api, query);

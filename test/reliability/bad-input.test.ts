@@ -130,6 +130,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({
+      createScopes: false,
       seed: {
         apps: [app.seed],
       },

@@ -13,6 +13,8 @@ const [enterprise, org, repo] = SCOPES;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    // Unknown names must answer 404 here, as on GitHub.
+    createScopes: false,
     seed: {
       enterprises: ['octo-enterprise'],
       orgs: ['octo-org'],

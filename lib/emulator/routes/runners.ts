@@ -9,8 +9,9 @@ export function runnerIn(scope: ScopeState, id: string): RunnerRecord {
   return r;
 }
 
-export function listRunners(_core: EmulatorCore, ctx: Ctx, scope: ScopeState): void {
-  const name = ctx.query.get('name');
+export function listRunners(core: EmulatorCore, ctx: Ctx, scope: ScopeState): void {
+  // A server without the filter (the GHES reference: `per_page` and `page` only) lists everything.
+  const name = core.nameFilter ? ctx.query.get('name') : null;
   let all: readonly RunnerRecord[];
   if (name !== null) {
     const one = scope.byRunnerName(name);
