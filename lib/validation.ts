@@ -24,7 +24,7 @@ export const MAX_JIT_BASE_NAME = 55;
 
 export function validateEnterprise(slug: string): void {
   if (literal(slug) && !ENTERPRISE_SLUG.test(slug)) {
-    throw new Error(`invalid enterprise slug "${slug}": use the lowercase slug from the enterprise URL (letters, digits, single hyphens)`);
+    throw new Error(`invalid enterprise slug "${slug}": use the lowercase slug from the enterprise URL (letters, digits, single hyphens) or the enterprise's numeric id`);
   }
 }
 

@@ -29,8 +29,11 @@ export interface Api {
   readonly settings: Settings;
   /** One request; failures become a UserError with a one-line explanation. */
   call<T>(route: string, params?: Record<string, unknown>, subject?: Subject): Promise<T>;
-  /** All pages of a list endpoint (per_page=100) that answers `{ total_count, <key>: [...] }`. */
-  paginate<T>(route: string, key: string, params?: Record<string, unknown>, subject?: Subject): Promise<T[]>;
+  /**
+   * All pages of a list endpoint (per_page=100) that answers `{ total_count, <key>: [...] }`, or
+   * the pages up to the first one for which `stop` returns true.
+   */
+  paginate<T>(route: string, key: string, params?: Record<string, unknown>, subject?: Subject, stop?: (page: T[]) => boolean): Promise<T[]>;
   context(subject?: Subject): ErrorContext;
 }
 
@@ -162,7 +165,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
     return data as T;
   };
 
-  const paginate = async <T>(route: string, key: string, extra?: Record<string, unknown>, subject?: Subject): Promise<T[]> => {
+  const paginate = async <T>(route: string, key: string, extra?: Record<string, unknown>, subject?: Subject, stop?: (page: T[]) => boolean): Promise<T[]> => {
     const all: T[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const data = await call<Record<string, unknown>>(route, { ...extra, per_page: 100, page }, subject);
@@ -171,6 +174,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
         throw new UserError(`GitHub answered ${renderPath(route, { ...params, ...extra })} without a "${key}" list: check that api_url is the REST API base URL`);
       }
       all.push(...(items as T[]));
+      if (stop?.(items as T[])) break;
       const total = typeof data.total_count === 'number' ? data.total_count : undefined;
       if (items.length < 100 || (total !== undefined && all.length >= total)) break;
     }

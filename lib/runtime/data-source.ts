@@ -8,7 +8,7 @@ import { completeChecksums, downloadsResult, parsePlatforms } from './downloads'
 import { UserError } from './errors';
 import {
   createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
-  JitRequest, listDownloads, listRunners, resolveRunnerGroup, RunnerGroup, runnerSummary,
+  JitRequest, listDownloads, listRunners, resolveRunnerGroup, Runner, RunnerGroup, runnerSummary,
 } from './operations';
 import { runnerUrl, scopeFrom, scopeLabel } from './scope';
 
@@ -93,8 +93,8 @@ function checkContractVersion(v: string | undefined): void {
 async function runnersResult(api: Api, query: Query): Promise<Record<string, string>> {
   const name = (query[QueryKey.NAME] ?? '').trim();
   const labels = listValue(query[QueryKey.LABELS]);
-  let runners = await listRunners(api, { name: name === '' ? undefined : name });
-  if (name !== '') runners = runners.filter((r) => r.name === name);
+  // A name matches at most one runner: the lookup stops at it, even on a server that ignores `name`.
+  let runners = name === '' ? await listRunners(api) : [await findRunnerByName(api, name)].filter((r): r is Runner => r !== undefined);
   if (labels.length > 0) {
     const want = labels.map((l) => l.toLowerCase());
     runners = runners.filter((r) => {

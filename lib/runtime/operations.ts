@@ -184,9 +184,15 @@ export async function resolveRunnerGroup(api: Api, name: string | undefined, cac
   throw new UserError(`runner group "${wanted}" not found in ${scopeLabel(api.scope)}; it has ${names === '' ? 'no groups visible to this credential' : names}`);
 }
 
-/** The runner of this exact name, if any (the server-side filter is exact too, but do not rely on it). */
+/**
+ * The runner of this exact name, if any. The `name` filter is asked for but not relied on: the
+ * GHES the REST reference describes lists with `per_page` and `page` only, so the listing stops
+ * at the first page that holds the name (one request when the server filters) and walks every
+ * page only when no runner has it.
+ */
 export async function findRunnerByName(api: Api, name: string): Promise<Runner | undefined> {
-  const runners = await listRunners(api, { name });
+  const params = { name };
+  const runners = await api.paginate<Runner>(route(api.scope, 'listRunners'), 'runners', params, undefined, (page) => page.some((r) => r.name === name));
   return runners.find((r) => r.name === name);
 }
 

@@ -207,7 +207,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
     const { message, all } = await planFails(targets.enterprise, appEnv());
     expect(message).toBe(
       'the GitHub App 4242 (installation 777) was refused by enterprise "octo-enterprise" (403 "Resource not accessible by integration"): ' +
-      'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" scope ' +
+      'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope ' +
       '(GitHub Apps and fine-grained tokens are refused): set GITHUB_TOKEN (or credential_env) to such a token',
     );
     // The App did authenticate: the refusal is the enterprise endpoint's, not a broken key.
