@@ -45,7 +45,7 @@ export const HELP = [
   '    "rateLimit": 5000                          requests per credential and hour',
   '  }',
   '',
-  'Test controls (loopback only) live under /_emulator/; see the package\'s lib/emulator/README.md.',
+  'Test controls (loopback only) live under /_emulator/; see dist/emulator/README.md in the package.',
 ].join('\n');
 /** Everything a person might try with the printed token. */
 const ALL_SCOPES = ['repo', 'admin:org', 'manage_runners:org', 'manage_runners:enterprise', 'admin:enterprise', 'workflow'];

@@ -47,7 +47,19 @@ function cacheFile(env: NodeJS.ProcessEnv, req: ChecksumRequest): string {
   return path.join(cacheDir(env), 'checksums', `${key}.json`);
 }
 
+/** Only a folder of this user's that nobody else can write holds checksums worth trusting. */
+function trustedFolder(dir: string): boolean {
+  try {
+    const st = fs.statSync(dir);
+    const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
+    return st.isDirectory() && mine && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
 function readCache(file: string): string | undefined {
+  if (!trustedFolder(path.dirname(file))) return undefined;
   try {
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as { sha256?: unknown };
     return typeof v.sha256 === 'string' && /^[0-9a-f]{64}$/.test(v.sha256) ? v.sha256 : undefined;

@@ -83,6 +83,9 @@ test('G9: any enterprise, organization or repository name works, created on firs
     expect((await get(open, `${prefix}/actions/runners/registration-token`, token, 'POST')).status).toBe(201);
   }
   expect(open.runners('org:my-company')).toEqual([]);
+  // Created with the name as the client spelled it; looked up case-insensitively, as GitHub does.
+  expect((await get(open, '/orgs/Mixed-Case/actions/runners')).status).toBe(200);
+  expect(open.runners('org:mixed-case')).toEqual([]);
   expect((await get(open, '/enterprises/42/actions/runners')).status).toBe(404);
   const strict = await emulator({ createScopes: false });
   expect((await get(strict, '/orgs/my-company/actions/runners')).status).toBe(404);
@@ -105,7 +108,7 @@ test('G10: emulator --help documents every flag and the seed format; --org, --st
   const running = runEmulatorCli(['--org', 'acme', '--strict-scopes', '--ghes-legacy'], {
     stdout: (l) => out.push(l), stderr: () => undefined, env: { GITHUB_TOKEN: token }, signal: stop.signal,
   });
-  while (out.length === 0) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 500 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   try {
     const url = out[0];
     const dl = await get(url, '/orgs/acme/actions/runners/downloads');

@@ -57,7 +57,7 @@ const BAD_SCOPES: [string, string, Build, RegExp][] = [
   ['repository name', 'octo repo', (s) => new RepoRunnerToken(s, 'T', { owner: ORG, repository: 'octo repo', apiUrl: LOCAL }), REPOSITORY_RULE],
   ['repository name', '..', (s) => new Runners(s, 'L', { owner: ORG, repository: '..', apiUrl: LOCAL }), REPOSITORY_RULE],
   ['enterprise slug', 'Octo_Enterprise', (s) => new EnterpriseRunnerToken(s, 'T', { enterprise: 'Octo_Enterprise', apiUrl: LOCAL }),
-    /: use the lowercase slug from the enterprise URL \(letters, digits, single hyphens\)$/],
+    /: use the lowercase slug from the enterprise URL \(letters, digits, single hyphens\) or the enterprise.s numeric id$/],
 ];
 
 const BAD_PLATFORMS: [string, { os: string; architecture: string }, string, RegExp][] = [

@@ -68,6 +68,12 @@ test('G2: computeChecksum hashes the archive once, caches it by URL and version 
   const again = result(await downloads({ platforms: 'linux/x64,win/x64', checksum_required: 'linux/x64,win/x64', checksum_compute: 'linux/x64,win/x64' }));
   expect(archiveFetches()).toBe(fetched);
   expect(again[downloadKey('linux/x64', 'sha256_checksum')]).toBe(first[downloadKey('linux/x64', 'sha256_checksum')]);
+
+  // A cache folder others can write is not trusted: the archives are hashed again, the folder closed.
+  fs.chmodSync(path.join(dir, 'checksums'), 0o777);
+  result(await downloads({ platforms: 'linux/x64', checksum_required: 'linux/x64', checksum_compute: 'linux/x64' }));
+  expect(archiveFetches()).toBe(fetched + 1);
+  expect(fs.statSync(path.join(dir, 'checksums')).mode & 0o777).toBe(0o700);
 });
 
 test('G3: a pinned version GitHub lists no checksum for: computed on opt-in, else the plan fails saying it is pinned', async () => {

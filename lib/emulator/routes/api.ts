@@ -57,7 +57,7 @@ export async function api(core: EmulatorCore, ctx: Ctx): Promise<void> {
   const requirement = requirementFor(kind, method, publicRepo);
   ctx.acceptedScopes = requirement.oauthScopes.join(', ');
   if (!authenticate(core, ctx)) return;
-  const scope = core.store.scope(scoped.key) ?? createOnFirstUse(core, scoped.key);
+  const scope = core.store.scope(scoped.key) ?? createOnFirstUse(core, scoped.ref);
   if (!scope || (route.groupsOnly && !scope.ref.hasGroups)) return ctx.notFound();
   const denial = authorize(ctx.credential!, kind, requirement);
   if (denial) {
@@ -68,11 +68,10 @@ export async function api(core: EmulatorCore, ctx: Ctx): Promise<void> {
 }
 
 /** A name never seen before becomes a scope (test-double mode); an enterprise id never does. */
-function createOnFirstUse(core: EmulatorCore, key: string): ScopeState | undefined {
-  if (!core.createScopes || /^enterprise:\d+$/.test(key)) return undefined;
+function createOnFirstUse(core: EmulatorCore, ref: string): ScopeState | undefined {
+  if (!core.createScopes || /^enterprise:\d+$/.test(ref)) return undefined;
   try {
-    const ref = parseScopeRef(key);
-    return core.store.addScope(ref);
+    return core.store.addScope(parseScopeRef(ref));
   } catch {
     return undefined;
   }
