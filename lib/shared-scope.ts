@@ -40,7 +40,8 @@ export class SharedScope extends Construct {
   /**
    * The downloads data source, now also answering for `platform` (`os/arch[@version]`), with its
    * checksum policy: `required` when no checksum was given in the code, `compute` when the
-   * runtime may hash the archive itself. Downloads of one platform share the strictest policy.
+   * runtime may hash the archive itself. For downloads of one platform: required when any requires
+   * it, computed when any opts in.
    */
   public downloads(platform: string, checksum: { required: boolean; compute: boolean } = { required: false, compute: false }): DataExternal {
     if (!this.platforms.includes(platform)) this.platforms.push(platform);
