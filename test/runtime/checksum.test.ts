@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { downloadKey } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { ALL_SCOPES, canaryToken, data, result } from './support';
+import { ALL_SCOPES, canaryToken, data, result, run } from './support';
 
 let emulator: Emulator;
 const token = canaryToken();
@@ -90,4 +90,14 @@ test('G4: a checksum policy naming a platform the query does not request is refu
   const r = await downloads({ platforms: 'linux/x64', checksum_compute: 'osx/arm64' });
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('checksum policy names platform "osx/arm64", which is not in the query\'s platforms');
+});
+
+test('G17: `downloads --compute-checksum` prints the SHA-256 the server does not list, so a person can pin it', async () => {
+  const args = ['downloads', '--org', 'octo-org', '--api-url', emulator.url, '--os', 'linux', '--arch', 'x64'];
+  const plain = await run(args, { env: env(), debug: false });
+  expect(plain.code).toBe(0);
+  expect(plain.stdout).toContain('sha256:(unknown)');
+  const computed = await run([...args, '--compute-checksum', '--json'], { env: env(), debug: false });
+  const answer = result(computed);
+  expect(answer[downloadKey('linux/x64', 'sha256_checksum')]).toBe(await sha256Of(answer[downloadKey('linux/x64', 'download_url')]));
 });
