@@ -134,7 +134,7 @@ export async function runEmulatorCli(argv: string[], io: EmulatorCliIo = {}): Pr
   const env = io.env ?? process.env;
   const opts = parse(argv);
   if (opts === 'help') {
-    for (const line of HELP.split('\n')) out(line);
+    out(HELP);
     return;
   }
   const emulator = await startEmulator({

@@ -34,7 +34,9 @@ Commands:
   jit --name N --label L,.. [--group G] [--work-folder DIR]
                                                mint a JIT configuration and print it
   labels list|add|set|remove|clear (--id ID | --name N) [--label L,..]
-  emulator [--port N]                          run the offline GitHub runner API emulator
+  emulator [--port N] [--org NAME] [--ghes-legacy] ...
+                                               run the offline GitHub runner API emulator
+                                               (emulator --help: every flag, the seed format)
   --json                                       machine-readable output (any command)
 
 Run by Terraform (see docs/contract.md):
