@@ -54,6 +54,16 @@ export const QueryKey = {
   GENERATIONS: 'generations',
   /** downloads: requested platforms, comma-separated `os/arch` or `os/arch@version`. */
   PLATFORMS: 'platforms',
+  /**
+   * downloads: platform entries (as written in `platforms`) that must come back with a checksum;
+   * a server that lists none fails the read, naming the two ways out (pin it, or compute it).
+   */
+  CHECKSUM_REQUIRED: 'checksum_required',
+  /**
+   * downloads: platform entries whose missing checksum the runtime computes by hashing the
+   * archive once on this machine (cached per URL and version in the user's cache folder).
+   */
+  CHECKSUM_COMPUTE: 'checksum_compute',
   /** runners: exact runner name filter. */
   NAME: 'name',
   /** runners: labels that every listed runner must carry, comma-separated. */

@@ -33,6 +33,17 @@ export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {
    * @default - none: only the API's host and GitHub's release hosts
    */
   readonly allowedDownloadHosts?: string[];
+  /**
+   * Compute the archive's SHA-256 on the machine that runs Terraform when GitHub lists none (a
+   * GitHub Enterprise Server whose downloads answer has no `sha256_checksum`, or a pinned version
+   * other than the current one): the archive is downloaded once at plan time, hashed while it
+   * streams and cached per URL and version in `$XDG_CACHE_HOME/cdktf-github-runners` (else
+   * `~/.cache/cdktf-github-runners`); the VM's install script then enforces that checksum. Trust on
+   * first use: see SECURITY.md. Without it (and without `sha256Checksum`), a download GitHub lists
+   * no checksum for fails the plan.
+   * @default false
+   */
+  readonly computeChecksum?: boolean;
 }
 
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -85,7 +96,12 @@ export class RunnerDownload extends Construct {
         throw new Error(`invalid allowedDownloadHosts entry "${h}": give a host name such as mirror.example.com (no scheme, port or path)`);
       }
     }
-    this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform, hosts);
+    this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform, {
+      // A checksum given here replaces GitHub's, so GitHub need not list one.
+      required: props.sha256Checksum === undefined,
+      compute: props.computeChecksum ?? false,
+      allowedHosts: hosts,
+    });
     const field = (f: string) => this.dataSource.result.lookup(downloadKey(platform, f));
     this.downloadUrl = field(DownloadField.DOWNLOAD_URL);
     this.filename = field(DownloadField.FILENAME);

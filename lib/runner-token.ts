@@ -51,7 +51,11 @@ export abstract class RunnerTokenBase extends Construct {
 
 /** Props of {@link EnterpriseRunnerToken}. */
 export interface EnterpriseRunnerTokenProps extends RunnerTokenOptions {
-  /** Enterprise slug. Needs a classic personal access token with `manage_runners:enterprise`. */
+  /**
+   * Enterprise slug, or its numeric id (then `runnerUrl` is empty: the runner's `config.sh --url`
+   * needs the slug, which the REST API does not tell from an id). Needs a classic personal access
+   * token with `manage_runners:enterprise` or `admin:enterprise`.
+   */
   readonly enterprise: string;
 }
 

@@ -6,7 +6,7 @@ import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisi
 import { InstallScriptOptions, RunnerInput, posixQuote, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
-import { ScopeRef, enterpriseScope, orgScope, repoScope, scopeQuery } from './scope';
+import { ScopeRef, checkEnterpriseRunnerUrl, enterpriseScope, orgScope, repoScope, scopeQuery } from './scope';
 import { SharedScope } from './shared-scope';
 import { joinList, validateLabels, validatePositive, validateRunnerName } from './validation';
 
@@ -303,7 +303,11 @@ export abstract class RunnerBase extends Construct {
 
 /** Props of {@link EnterpriseRunner}. */
 export interface EnterpriseRunnerProps extends RunnerOptions {
-  /** Enterprise slug. Needs a classic personal access token with `manage_runners:enterprise`. */
+  /**
+   * Enterprise slug, or its numeric id for a `jit` runner (a registration-token runner's
+   * `config.sh --url` needs the slug). Needs a classic personal access token with
+   * `manage_runners:enterprise` or `admin:enterprise`.
+   */
   readonly enterprise: string;
 }
 
@@ -311,6 +315,7 @@ export interface EnterpriseRunnerProps extends RunnerOptions {
 export class EnterpriseRunner extends RunnerBase {
   constructor(scope: Construct, id: string, props: EnterpriseRunnerProps) {
     super(scope, id, enterpriseScope(props.enterprise), props);
+    checkEnterpriseRunnerUrl(props.enterprise, props.jit ?? false);
   }
 }
 

@@ -17,7 +17,7 @@ export interface ScopeRef {
 /** The scope props that constructs with a free choice of scope accept. */
 export interface ScopeProps {
   /**
-   * Enterprise slug: the runners of an enterprise.
+   * Enterprise slug or numeric id: the runners of an enterprise.
    * @default - not an enterprise scope
    */
   readonly enterprise?: string;
@@ -41,6 +41,24 @@ export interface ScopeProps {
 export function enterpriseScope(enterprise: string): ScopeRef {
   validateEnterprise(enterprise);
   return { kind: 'enterprise', enterprise };
+}
+
+/** GitHub's REST paths take an enterprise's numeric id in place of its slug. */
+export function isEnterpriseId(enterprise: string): boolean {
+  return !Token.isUnresolved(enterprise) && /^[0-9]+$/.test(enterprise);
+}
+
+/**
+ * A registration-token runner configures with `config.sh --url https://HOST/enterprises/SLUG`:
+ * an id there is not an enterprise URL, and no REST answer tells the slug from the id. A JIT
+ * configuration carries its own URL, so a JIT runner may name its enterprise by id.
+ */
+export function checkEnterpriseRunnerUrl(enterprise: string, jit: boolean): void {
+  if (jit || !isEnterpriseId(enterprise)) return;
+  throw new Error(
+    `enterprise "${enterprise}" is an id: a registration-token runner's config.sh --url needs the enterprise slug ` +
+    '(https://HOST/enterprises/SLUG), which the REST API does not tell from an id; give the slug, or set jit: true (a JIT configuration carries its own URL)',
+  );
 }
 
 export function orgScope(org: string): ScopeRef {

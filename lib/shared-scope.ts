@@ -26,6 +26,8 @@ export class SharedScope extends Construct {
 
   private readonly runtime: RuntimeProgram;
   private readonly platforms: string[] = [];
+  private readonly checksumRequired = new Set<string>();
+  private readonly checksumCompute = new Set<string>();
   private readonly tokenRunners = new Map<string, Record<string, string>>();
   private readonly unresolvedNames: string[] = [];
   private readonly downloadHosts: string[] = [];
@@ -58,18 +60,34 @@ export class SharedScope extends Construct {
     names.set(key, path);
   }
 
-  /** The downloads data source, now also answering for `platform` (`os/arch[@version]`). */
-  public downloads(platform: string, allowedHosts: string[] = []): DataExternal {
+  /**
+   * The downloads data source, now also answering for `platform` (`os/arch[@version]`), with its
+   * checksum policy (`required` when no checksum was given in the code, `compute` when the runtime
+   * may hash the archive itself; for downloads of one platform: required when any requires it,
+   * computed when any opts in) and the extra hosts its archives may come from (one list per scope).
+   */
+  public downloads(platform: string, o: { required: boolean; compute: boolean; allowedHosts: string[] } = { required: false, compute: false, allowedHosts: [] }): DataExternal {
     if (!this.platforms.includes(platform)) this.platforms.push(platform);
-    for (const h of allowedHosts) if (!this.downloadHosts.includes(h)) this.downloadHosts.push(h);
-    this.downloadsSource ??= this.runtime.dataSource(this, 'Downloads', this.conn, this.target, {
-      [QueryKey.OPERATION]: DataOperation.DOWNLOADS,
-      [QueryKey.PLATFORMS]: Lazy.stringValue({ produce: () => this.platforms.join(',') }),
-      // Only when some download lists hosts, so existing stacks' queries stay as they were.
-      ...(allowedHosts.length > 0 ? { [QueryKey.DOWNLOAD_HOSTS]: Lazy.stringValue({ produce: () => this.downloadHosts.join(',') }) } : {}),
-    });
-    if (allowedHosts.length > 0 && this.downloadsSource.queryInput?.[QueryKey.DOWNLOAD_HOSTS] === undefined) {
-      this.downloadsSource.query = { ...this.downloadsSource.queryInput, [QueryKey.DOWNLOAD_HOSTS]: Lazy.stringValue({ produce: () => this.downloadHosts.join(',') }) };
+    if (o.required) this.checksumRequired.add(platform);
+    if (o.compute) this.checksumCompute.add(platform);
+    for (const h of o.allowedHosts) if (!this.downloadHosts.includes(h)) this.downloadHosts.push(h);
+    if (this.downloadsSource === undefined) {
+      const source = this.runtime.dataSource(this, 'Downloads', this.conn, this.target, {
+        [QueryKey.OPERATION]: DataOperation.DOWNLOADS,
+      });
+      // The policy and host keys appear only when they list something (existing stacks' queries
+      // stay as they were), as the lists are known only at synth.
+      const base = { ...source.queryInput };
+      source.query = Lazy.anyValue({
+        produce: () => {
+          const q: Record<string, string> = { ...base, [QueryKey.PLATFORMS]: this.platforms.join(',') };
+          if (this.checksumRequired.size > 0) q[QueryKey.CHECKSUM_REQUIRED] = [...this.checksumRequired].join(',');
+          if (this.checksumCompute.size > 0) q[QueryKey.CHECKSUM_COMPUTE] = [...this.checksumCompute].join(',');
+          if (this.downloadHosts.length > 0) q[QueryKey.DOWNLOAD_HOSTS] = this.downloadHosts.join(',');
+          return q;
+        },
+      }) as unknown as Record<string, string>;
+      this.downloadsSource = source;
     }
     return this.downloadsSource;
   }

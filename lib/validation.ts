@@ -22,7 +22,7 @@ const TOKEN_SHAPED = /^(ghp_|gho_|ghu_|ghs_|ghr_|github_pat_)|^[A-Za-z0-9_]{36,}
 
 export function validateEnterprise(slug: string): void {
   if (literal(slug) && !ENTERPRISE_SLUG.test(slug)) {
-    throw new Error(`invalid enterprise slug "${slug}": use the lowercase slug from the enterprise URL (letters, digits, single hyphens)`);
+    throw new Error(`invalid enterprise slug "${slug}": use the lowercase slug from the enterprise URL (letters, digits, single hyphens) or the enterprise's numeric id`);
   }
 }
 

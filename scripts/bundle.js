@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Bundles lib/runtime/main.ts into the single file Terraform runs: dist/runtime/runtime.js.
+// Bundles lib/runtime/main.ts into the single file Terraform runs: dist/runtime/runtime.js, and the
+// emulator into dist/emulator/index.js (the package's `cdktf-github-runners/emulator` export).
 // Octokit is ESM-only; bundling it into one CommonJS file means the program needs nothing
 // but node at run time, wherever cdktf.out is applied.
 'use strict';
@@ -55,6 +56,35 @@ async function main() {
     }
   }
   process.stdout.write(`bundled ${path.relative(root, outfile)}: ${(bytes / 1024).toFixed(0)} KiB in ${Date.now() - started} ms\n`);
+  await bundleEmulator();
+}
+
+// `cdktf-github-runners/emulator` (package.json exports): one self-contained file in place of
+// tsc's dist/emulator/index.js, so the package ships that file, the declarations its types need
+// and the README, not the emulator's 30 compiled modules (the runtime bundle has its own copy).
+async function bundleEmulator() {
+  const emulatorDir = path.join(root, 'dist', 'emulator');
+  const entry = path.join(emulatorDir, 'index.js');
+  const result = await build({
+    entryPoints: [path.join(root, 'lib', 'emulator', 'index.ts')],
+    outfile: entry,
+    allowOverwrite: true,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const imp of output.imports) {
+      if (imp.external && !require('module').builtinModules.includes(imp.path.replace(/^node:/, ''))) {
+        throw new Error(`${imp.path} is left outside dist/emulator/index.js; the emulator must need nothing but node`);
+      }
+    }
+  }
+  fs.copyFileSync(path.join(root, 'lib', 'emulator', 'README.md'), path.join(emulatorDir, 'README.md'));
+  process.stdout.write(`bundled ${path.relative(root, entry)}: ${(fs.statSync(entry).size / 1024).toFixed(0)} KiB\n`);
 }
 
 main().catch((e) => {

@@ -73,6 +73,14 @@ const AREAS = [
       'against the emulator; the destroy-cost rows count the emulator\'s request log.',
     ],
   },
+  {
+    key: 'servers',
+    title: 'Servers as the GHES reference pages describe them, and the emulator as a test double',
+    test: 'test/e2e/ghes-legacy.test.ts',
+    intro: [
+      'A row may name its own test file (`test` in matrix.json); the area\'s file is the default.',
+    ],
+  },
 ];
 
 function cell(text) {
@@ -102,7 +110,8 @@ function render(matrix) {
     if (!Array.isArray(rows) || rows.length === 0) throw new Error(`matrix.json has no "${area.key}" rows`);
     out.push(`## ${area.title}`, '');
     if (area.intro.length) out.push(...area.intro, '');
-    out.push(`Tests: [${area.test}](../${area.test}).`, '');
+    const files = [...new Set([area.test, ...rows.map((r) => r.test).filter(Boolean)])];
+    out.push(`Tests: ${files.map((f) => `[${f}](../${f})`).join(', ')}.`, '');
     out.push('| row | phase | condition | expected |', '| --- | --- | --- | --- |');
     for (const r of rows) out.push(`| ${cell(r.id)} | ${cell(r.phase)} | ${cell(r.condition)} | ${cell(r.expected)} |`);
     out.push('');

@@ -10,6 +10,9 @@ const org = process.env.GITHUB_ORG ?? 'octo-org';
 const repo = process.env.GITHUB_REPOSITORY ?? 'octo-org/octo-repo';
 const enterprise = process.env.GITHUB_ENTERPRISE ?? 'octo-enterprise';
 const apiUrl = process.env.GITHUB_API_URL || undefined;
+// Where the linux and macOS VMs install the runner (default: /opt/actions-runner and
+// /usr/local/actions-runner). `npm run demo` runs them side by side on one machine.
+const installRoot = process.env.RUNNER_INSTALL_ROOT || undefined;
 const [owner, repository] = repo.split('/');
 
 const app = new App();
@@ -37,7 +40,7 @@ vms.push({ runner: new EnterpriseRunner(stack, 'windows', { enterprise, apiUrl, 
 
 for (const { runner, download } of vms) {
   const vm = new NullResource(stack, `${runner.node.id}-vm`, {
-    triggers: { user_data: runner.installScript(download) },
+    triggers: { user_data: runner.installScript(download, installRoot && download.os !== 'win' ? { installDir: `${installRoot}/${runner.node.id}` } : {}) },
   });
   new TerraformOutput(stack, `${runner.node.id}-runner-name`, { value: runner.runnerName });
   new TerraformOutput(stack, `${runner.node.id}-vm-id`, { value: vm.id });

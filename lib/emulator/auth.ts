@@ -91,11 +91,12 @@ export interface Requirement {
   permission?: { name: string; level: Level };
 }
 
-export function requirementFor(kind: ScopeKind, method: string): Requirement {
+/** `publicRepo`: a public repository of a legacy GHES, where `public_repo` is enough. */
+export function requirementFor(kind: ScopeKind, method: string, publicRepo = false): Requirement {
   const level: Level = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
   switch (kind) {
     case 'repo':
-      return { oauthScopes: ['repo'], permission: { name: 'administration', level } };
+      return { oauthScopes: publicRepo ? ['repo', 'public_repo'] : ['repo'], permission: { name: 'administration', level } };
     case 'org':
       return { oauthScopes: ['admin:org'], permission: { name: 'organization_self_hosted_runners', level } };
     case 'enterprise':

@@ -40,8 +40,13 @@ export class EmulatorCore implements AnswerContext {
   readonly tokensIssued: IssuedToken[] = [];
   readonly requests: RequestLogEntry[] = [];
   latencyMs = 0;
-  /** EmulatorOptions.nameFilter */
+  /** Unknown enterprise, organization and repository names are created on first use. */
+  createScopes = true;
+  /** The GHES of the REST reference pages: no checksums in /downloads, list ignores `name`, `public_repo`. */
+  ghesLegacy = false;
+  /** Whether the runner list applies `name`. */
   nameFilter = true;
+  readonly publicRepos: Set<string>;
   hostPort = '127.0.0.1';
   /** Bearer token the `/_emulator/` HTTP controls require; new at every start. */
   readonly adminToken = hexSecret(24);
@@ -54,6 +59,7 @@ export class EmulatorCore implements AnswerContext {
     this.platforms = seed.platforms;
     this.rateLimit = seed.rateLimit;
     if (seed.secondaryLimits) this.secondary = new SecondaryLimiter(this.clock, seed.secondaryLimits);
+    this.publicRepos = seed.publicRepos;
     for (const s of seed.scopes) this.store.addScope(s);
     for (const g of seed.runnerGroups) {
       const scope = this.store.scope(g.scope.key);
@@ -110,6 +116,11 @@ export class EmulatorCore implements AnswerContext {
 
   addScope(ref: string): void {
     this.store.addScope(parseScopeRef(ref));
+  }
+
+  enterpriseId(slug: string): number {
+    const s = this.scope(`enterprise:${slug}`);
+    return s.enterpriseId!;
   }
 
   runners(ref: string): EmulatedRunner[] {

@@ -17,7 +17,9 @@ export { DEFAULT_PLATFORMS, DEFAULT_RUNNER_VERSION, loadSeedFile } from './seed'
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const core = new EmulatorCore(resolveSeed(opts.seed));
   core.latencyMs = checkLatency(opts.latencyMs ?? 0);
-  core.nameFilter = opts.nameFilter ?? true;
+  core.createScopes = opts.createScopes ?? true;
+  core.ghesLegacy = opts.ghesLegacy ?? false;
+  core.nameFilter = opts.nameFilter ?? !core.ghesLegacy;
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer((req, res) => {
     handle(core, req, res).catch(() => res.destroy());
@@ -58,6 +60,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     addToken: (t: SeedToken) => core.addToken(t),
     addScope: (scope: string) => core.addScope(scope),
+    enterpriseId: (slug: string) => core.enterpriseId(slug),
     runners: (scope: string) => core.runners(scope),
     createRunner: (scope, r) => core.createRunner(scope, r),
     setRunnerState: (id, s) => core.setRunnerState(id, s),

@@ -52,15 +52,17 @@ export function parseScopeRef(ref: string): ScopeRef {
   return makeScope(m[1] as ScopeKind, m[2]);
 }
 
-/** The lookup key of the scope named in an API path (`/orgs/X/...`), and the remaining path. */
-export function scopeKeyFromApiPath(path: string): { key: string; rest: string } | undefined {
+/**
+ * The lookup key of the scope named in an API path (`/orgs/X/...`), the ref as written (for a
+ * scope created on first use) and the remaining path.
+ */
+export function scopeKeyFromApiPath(path: string): { key: string; ref: string; rest: string } | undefined {
   const segs = path.split('/');
   // segs[0] is '' because paths start with '/'.
-  if (segs[1] === 'enterprises' && segs[2]) return { key: `enterprise:${dec(segs[2])}`.toLowerCase(), rest: '/' + segs.slice(3).join('/') };
-  if (segs[1] === 'orgs' && segs[2]) return { key: `org:${dec(segs[2])}`.toLowerCase(), rest: '/' + segs.slice(3).join('/') };
-  if (segs[1] === 'repos' && segs[2] && segs[3]) {
-    return { key: `repo:${dec(segs[2])}/${dec(segs[3])}`.toLowerCase(), rest: '/' + segs.slice(4).join('/') };
-  }
+  const at = (ref: string, used: number) => ({ key: ref.toLowerCase(), ref, rest: '/' + segs.slice(used).join('/') });
+  if (segs[1] === 'enterprises' && segs[2]) return at(`enterprise:${dec(segs[2])}`, 3);
+  if (segs[1] === 'orgs' && segs[2]) return at(`org:${dec(segs[2])}`, 3);
+  if (segs[1] === 'repos' && segs[2] && segs[3]) return at(`repo:${dec(segs[2])}/${dec(segs[3])}`, 4);
   return undefined;
 }
 

@@ -25,6 +25,8 @@ export interface ResolvedSeed {
   tempDownloadTokens: boolean;
   rateLimit: number;
   secondaryLimits?: SecondaryLimitSettings;
+  /** Keys (`repo:owner/name`, lower case) of the public repositories. */
+  publicRepos: Set<string>;
 }
 
 /** Fills defaults and checks every field, failing with one line that names the bad value. */
@@ -33,6 +35,7 @@ export function resolveSeed(seed: EmulatorSeed = {}): ResolvedSeed {
     ...(seed.enterprises ?? DEFAULT_ENTERPRISES).map((n) => makeScope('enterprise', n)),
     ...(seed.orgs ?? DEFAULT_ORGS).map((n) => makeScope('org', n)),
     ...(seed.repos ?? DEFAULT_REPOS).map((n) => makeScope('repo', n)),
+    ...(seed.publicRepos ?? []).map((n) => makeScope('repo', n)),
   ];
   const runnerVersion = seed.runnerVersion ?? DEFAULT_RUNNER_VERSION;
   if (!VERSION_PATTERN.test(runnerVersion)) throw new Error(`Seed runnerVersion '${runnerVersion}' is not a version like 2.329.0`);
@@ -56,6 +59,7 @@ export function resolveSeed(seed: EmulatorSeed = {}): ResolvedSeed {
     tempDownloadTokens: seed.tempDownloadTokens ?? false,
     rateLimit,
     secondaryLimits: resolveSecondaryLimits(seed.secondaryLimits),
+    publicRepos: new Set((seed.publicRepos ?? []).map((n) => makeScope('repo', n).key)),
   };
 }
 

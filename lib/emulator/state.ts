@@ -39,6 +39,9 @@ export class ScopeState {
   /** Runners in id order, rebuilt only after an insertion or deletion so pages stay O(page). */
   private ordered: RunnerRecord[] | undefined;
 
+  /** Enterprises only: the numeric id GitHub accepts in place of the slug. */
+  enterpriseId?: number;
+
   constructor(readonly ref: ScopeRef) {
     if (ref.hasGroups) this.groups.push({ id: DEFAULT_GROUP_ID, name: 'Default', isDefault: true });
   }
@@ -99,17 +102,29 @@ export class Store {
   private nextLabelId = 1;
   private readonly labelIds = new Map<string, number>();
 
+  private nextEnterpriseId = 1;
+  private readonly enterprisesById = new Map<number, ScopeState>();
+
   addScope(ref: ScopeRef): ScopeState {
     let s = this.scopes.get(ref.key);
     if (!s) {
       s = new ScopeState(ref);
       this.scopes.set(ref.key, s);
+      if (ref.kind === 'enterprise') {
+        s.enterpriseId = this.nextEnterpriseId++;
+        this.enterprisesById.set(s.enterpriseId, s);
+      }
     }
     return s;
   }
 
+  /** The scope of a key; `enterprise:42` also finds the enterprise whose id is 42. */
   scope(key: string): ScopeState | undefined {
-    return this.scopes.get(key.toLowerCase());
+    const k = key.toLowerCase();
+    const found = this.scopes.get(k);
+    if (found) return found;
+    const id = /^enterprise:(\d+)$/.exec(k);
+    return id ? this.enterprisesById.get(Number(id[1])) : undefined;
   }
 
   addGroup(scope: ScopeState, name: string, id?: number): GroupRecord {

@@ -49,6 +49,11 @@ export interface EmulatorSeed {
     contentPerHour?: number;
     retryAfterSeconds?: number;
   };
+  /**
+   * Public repositories (`owner/name`, also created like `repos`): with `ghesLegacy`, a classic
+   * token with only `public_repo` may use their runner endpoints, as the GHES reference says.
+   */
+  publicRepos?: string[];
 }
 
 export interface EmulatorOptions {
@@ -60,9 +65,23 @@ export interface EmulatorOptions {
   /** Added before every API, download and runner-stub answer. */
   latencyMs?: number;
   /**
-   * Whether the runner list honours its `name` query parameter (default true, as api.github.com
-   * does). `false` answers every runner of the scope, page by page, as servers whose list
-   * operation knows only `per_page` and `page` do.
+   * Answer any enterprise, organization or repository name, creating it on first use (an
+   * enterprise given by a numeric id must exist). `false`: only seeded or added scopes exist and
+   * others answer 404, as GitHub answers for a name that does not exist.
+   * @default true
+   */
+  createScopes?: boolean;
+  /**
+   * Behave like the GitHub Enterprise Server of the REST reference pages this project was built
+   * from: `/downloads` entries carry no `sha256_checksum`, the runner list ignores `name`
+   * (`per_page` and `page` only), and repository endpoints of `publicRepos` accept a classic
+   * token with `public_repo`. See docs/contract.md.
+   * @default false
+   */
+  ghesLegacy?: boolean;
+  /**
+   * Whether the runner list applies its `name` query parameter, as api.github.com does.
+   * @default true (false with `ghesLegacy`)
    */
   nameFilter?: boolean;
 }
@@ -171,6 +190,8 @@ export interface Emulator {
   addToken(t: SeedToken): void;
   /** Adds an enterprise, org or repo after start (`org:NAME`, ...). */
   addScope(scope: string): void;
+  /** The numeric id of an enterprise (by slug): `/enterprises/{id}/...` answers like `/enterprises/{slug}/...`. */
+  enterpriseId(slug: string): number;
   runners(scope: string): EmulatedRunner[];
   /** Fast, for seeding thousands of runners; throws on a duplicate name or unknown scope. */
   createRunner(scope: string, r: CreateRunnerRequest): EmulatedRunner;

@@ -2,7 +2,7 @@ import { UsageError } from './errors';
 import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'quiet']);
+const BOOLEAN_FLAGS = new Set(['json', 'help', 'version', 'quiet', 'compute-checksum']);
 
 export interface ParsedArgs {
   readonly positional: string[];

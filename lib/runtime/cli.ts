@@ -1,6 +1,6 @@
 import { boolFlag, checkFlags, flag, listValue, ParsedArgs, secondsFlag } from './args';
 import { Api } from './client';
-import { normalizeArch, normalizeOs, parsePlatforms, downloadsResult } from './downloads';
+import { completeChecksums, normalizeArch, normalizeOs, parsePlatforms, downloadsResult } from './downloads';
 import { UsageError, UserError } from './errors';
 import {
   addLabels, createRegistrationToken, createRemoveToken, deleteRunner, findRunnerByName, generateJitConfig, getRunner,
@@ -27,12 +27,16 @@ Commands:
   runners list [--name N] [--label L,..]       list runners (all pages)
   runners get (--id ID | --name N)             show one runner
   runners delete (--id ID | --name N) [--busy-timeout S]
-  downloads [--os OS --arch ARCH] [--version V] runner application downloads
+  downloads [--os OS --arch ARCH] [--version V] [--compute-checksum]
+                                               runner application downloads; --compute-checksum
+                                               hashes archives the server lists no checksum for
   token registration|remove                    mint a token and print it
   jit --name N --label L,.. [--group G] [--work-folder DIR]
                                                mint a JIT configuration and print it
   labels list|add|set|remove|clear (--id ID | --name N) [--label L,..]
-  emulator [--port N]                          run the offline GitHub runner API emulator
+  emulator [--port N] [--org NAME] [--ghes-legacy] ...
+                                               run the offline GitHub runner API emulator
+                                               (emulator --help: every flag, the seed format)
   --json                                       machine-readable output (any command)
 
 Run by Terraform (see docs/contract.md):
@@ -154,6 +158,12 @@ async function downloads(args: ParsedArgs, env: NodeJS.ProcessEnv, out: Out, jso
   const requested = parsePlatforms(platforms);
   const api = await connectFromFlags(args, env);
   const result = downloadsResult(await listDownloads(api), requested, scopeLabel(api.scope), api.connection);
+  if (boolFlag(args, 'compute-checksum')) {
+    // Every platform shown: the requested ones, or all that the server offers.
+    const shown = requested.length > 0 ? requested : parsePlatforms(Object.keys(result).filter((k) => k.endsWith(':version')).map((k) => k.slice(0, -':version'.length)).join(','));
+    const texts = shown.map((r) => r.text);
+    await completeChecksums(result, shown, { required: [], compute: texts }, scopeLabel(api.scope), { env, idleTimeout: Math.max(api.settings.requestTimeout, 30) });
+  }
   if (json) {
     out(toJson(result));
     return;

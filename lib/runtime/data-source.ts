@@ -6,11 +6,11 @@ import { listValue } from './args';
 import { parseDownloadHosts } from './answers';
 import { Api, connect } from './client';
 import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
-import { downloadsResult, parsePlatforms } from './downloads';
+import { completeChecksums, downloadsResult, parsePlatforms } from './downloads';
 import { UserError } from './errors';
 import {
   createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
-  JitRequest, listDownloads, listRunners, listRunnersStable, resolveRunnerGroup, RunnerGroup, runnerSummary,
+  JitRequest, listDownloads, listRunners, listRunnersStable, resolveRunnerGroup, Runner, RunnerGroup, runnerSummary,
 } from './operations';
 import { runnerUrl, scopeFrom, scopeLabel } from './scope';
 
@@ -67,7 +67,12 @@ export async function answerQuery(query: Query, env: NodeJS.ProcessEnv): Promise
     }
     case DataOperation.DOWNLOADS: {
       const requested = parsePlatforms(query[QueryKey.PLATFORMS] ?? '');
-      return downloadsResult(await listDownloads(api), requested, scopeLabel(scope), api.connection, parseDownloadHosts(query[QueryKey.DOWNLOAD_HOSTS]));
+      const result = downloadsResult(await listDownloads(api), requested, scopeLabel(scope), api.connection, parseDownloadHosts(query[QueryKey.DOWNLOAD_HOSTS]));
+      await completeChecksums(result, requested, {
+        required: listValue(query[QueryKey.CHECKSUM_REQUIRED]),
+        compute: listValue(query[QueryKey.CHECKSUM_COMPUTE]),
+      }, scopeLabel(scope), { env, idleTimeout: Math.max(api.settings.requestTimeout, 30) });
+      return result;
     }
     case DataOperation.RUNNERS:
       return runnersResult(api, query);
@@ -107,8 +112,8 @@ function checkContractVersion(v: string | undefined): void {
 async function runnersResult(api: Api, query: Query): Promise<Record<string, string>> {
   const name = (query[QueryKey.NAME] ?? '').trim();
   const labels = listValue(query[QueryKey.LABELS]);
-  let runners = await listRunners(api, { name: name === '' ? undefined : name });
-  if (name !== '') runners = runners.filter((r) => r.name === name);
+  // A name matches at most one runner: the lookup stops at it, even on a server that ignores `name`.
+  let runners = name === '' ? await listRunners(api) : [await findRunnerByName(api, name)].filter((r): r is Runner => r !== undefined);
   if (labels.length > 0) {
     const want = labels.map((l) => l.toLowerCase());
     runners = runners.filter((r) => {

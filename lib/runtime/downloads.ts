@@ -2,8 +2,10 @@ import { DownloadField, downloadKey, LATEST_VERSION_KEY, RUNNER_ARCH, RUNNER_OS 
 import { ARCH_ALIASES, OS_ALIASES, aliasList, canonicalName } from '../names';
 import { bad, checkChecksum, checkDownloadToken, checkDownloadUrl, checkFilename } from './answers';
 import { Connection } from './connection';
+import { archiveChecksum, ChecksumOptions } from './checksum';
 import { UserError } from './errors';
 import { Download } from './operations';
+import { stderrLine } from './redact';
 
 
 export interface PlatformRequest {
@@ -111,9 +113,51 @@ export function downloadsResult(
     }
     fields[DownloadField.OS] = d.os;
     fields[DownloadField.ARCHITECTURE] = d.architecture;
-    for (const key of new Set([req.text, req.version !== undefined ? `${req.platform}@${req.version}` : req.platform])) {
+    for (const key of resultKeys(req)) {
       for (const [field, value] of Object.entries(fields)) result[downloadKey(key, field)] = value;
     }
   }
   return result;
+}
+
+/** The result keys one requested platform is answered under: as written, and in GitHub's names. */
+function resultKeys(req: PlatformRequest): Set<string> {
+  return new Set([req.text, req.version !== undefined ? `${req.platform}@${req.version}` : req.platform]);
+}
+
+export interface ChecksumPolicy {
+  /** Platform entries, as written in `platforms`, that must end up with a checksum. */
+  readonly required: string[];
+  /** Platform entries whose missing checksum is computed on this machine. */
+  readonly compute: string[];
+}
+
+/**
+ * Fills in the checksums the server did not list (a GHES without `sha256_checksum`, or a pinned
+ * version other than the current one): computed where the policy opts in, else the read fails
+ * for entries that require one. Failing here fails the plan, long before a VM boots with an
+ * install script that would refuse the archive.
+ */
+export async function completeChecksums(result: Record<string, string>, requested: PlatformRequest[], policy: ChecksumPolicy, where: string, o: ChecksumOptions): Promise<void> {
+  const byText = new Map(requested.map((r) => [r.text, r]));
+  for (const text of [...policy.required, ...policy.compute]) {
+    if (!byText.has(text)) throw new UserError(`checksum policy names platform "${text}", which is not in the query's platforms: re-synthesize the stack`);
+  }
+  for (const req of requested) {
+    const shaKey = downloadKey(req.text, DownloadField.SHA256_CHECKSUM);
+    if (result[shaKey] !== '') continue;
+    const version = result[downloadKey(req.text, DownloadField.VERSION)];
+    if (policy.compute.includes(req.text)) {
+      const url = result[downloadKey(req.text, DownloadField.DOWNLOAD_URL)];
+      const { sha256, cached } = await archiveChecksum({ url, version, bearer: result[downloadKey(req.text, DownloadField.TEMP_DOWNLOAD_TOKEN)] || undefined }, o);
+      if (!cached) stderrLine(`computed the SHA-256 of ${req.platform} ${version} (not listed by GitHub for ${where}): ${sha256}`);
+      for (const key of resultKeys(req)) result[downloadKey(key, DownloadField.SHA256_CHECKSUM)] = sha256;
+    } else if (policy.required.includes(req.text)) {
+      const why = req.version !== undefined && req.version !== result[LATEST_VERSION_KEY] ? `pinned version ${version} is not the current one` : 'this server lists none';
+      throw new UserError(
+        `GitHub lists no sha256_checksum for the ${req.platform} runner ${version} of ${where} (${why}), so a VM could not verify the archive: ` +
+        'set sha256Checksum on its RunnerDownload to the archive\'s SHA-256, or set computeChecksum: true to hash the archive on this machine at plan time',
+      );
+    }
+  }
 }

@@ -60,13 +60,13 @@ interface HttpErrorLike {
 }
 
 const PERMISSIONS: Record<Scope['kind'], { classic: string; fine: string }> = {
-  repo: { classic: 'the "repo" scope', fine: 'the repository permission "Administration: read and write" (administration)' },
+  repo: { classic: 'the "repo" scope ("public_repo" for a public repository, where GitHub Enterprise Server accepts it)', fine: 'the repository permission "Administration: read and write" (administration)' },
   org: { classic: 'the "admin:org" scope', fine: 'the organization permission "Self-hosted runners: read and write" (organization_self_hosted_runners)' },
-  enterprise: { classic: 'the "manage_runners:enterprise" scope', fine: 'a classic token with "manage_runners:enterprise"' },
+  enterprise: { classic: 'the "manage_runners:enterprise" or "admin:enterprise" scope', fine: 'a classic token with "manage_runners:enterprise" or "admin:enterprise"' },
 };
 
 const ENTERPRISE_NEEDS_CLASSIC =
-  'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" scope ' +
+  'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope ' +
   '(GitHub Apps and fine-grained tokens are refused): set GITHUB_TOKEN (or credential_env) to such a token';
 
 function requestLine(e: HttpErrorLike): string {

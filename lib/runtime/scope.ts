@@ -85,8 +85,12 @@ export function scopePath(scope: Scope): string {
   return scope.kind === 'repo' ? `${scope.owner}/${scope.repo}` : scope.owner;
 }
 
-/** The URL `config.sh --url` takes for this scope. */
+/**
+ * The URL `config.sh --url` takes for this scope. Empty for an enterprise given by its numeric
+ * id: the URL needs the slug, and no runner endpoint answers with it (docs/decisions.md).
+ */
 export function runnerUrl(scope: Scope, connection: Connection): string {
+  if (scope.kind === 'enterprise' && /^[0-9]+$/.test(scope.owner)) return '';
   const path = scope.kind === 'enterprise' ? `enterprises/${scope.owner}` : scopePath(scope);
   return `${connection.webUrl}/${path}`;
 }

@@ -42,6 +42,7 @@ let emu: Emulator;
 
 beforeAll(async () => {
   emu = await startEmulator({
+    createScopes: false,
     seed: {
       tokens: [
         { token: classic.all, kind: 'classic', scopes: ['repo', 'admin:org', 'manage_runners:enterprise'] },

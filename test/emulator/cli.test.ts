@@ -74,7 +74,7 @@ test('prints its URL first, then a generated token once; serves until SIGTERM', 
 test('GITHUB_TOKEN from the environment is accepted and never printed; --seed and --port apply', async () => {
   const token = fakeToken();
   const seed = path.join(__dirname, '..', 'fixtures', 'emulator-seed.json');
-  const s = await start(['--seed', seed, '--latency', '5', '--port', '0'], { GITHUB_TOKEN: token });
+  const s = await start(['--seed', seed, '--latency', '5', '--port', '0', '--strict-scopes'], { GITHUB_TOKEN: token });
   await new Promise((r) => setTimeout(r, 100));
   expect(s.lines).toHaveLength(1);
   const url = s.lines[0];

@@ -57,7 +57,7 @@ const BAD_SCOPES: [string, string, Build, RegExp][] = [
   ['repository name', 'octo repo', (s) => new RepoRunnerToken(s, 'T', { owner: ORG, repository: 'octo repo', apiUrl: LOCAL }), REPOSITORY_RULE],
   ['repository name', '..', (s) => new Runners(s, 'L', { owner: ORG, repository: '..', apiUrl: LOCAL }), REPOSITORY_RULE],
   ['enterprise slug', 'Octo_Enterprise', (s) => new EnterpriseRunnerToken(s, 'T', { enterprise: 'Octo_Enterprise', apiUrl: LOCAL }),
-    /: use the lowercase slug from the enterprise URL \(letters, digits, single hyphens\)$/],
+    /: use the lowercase slug from the enterprise URL \(letters, digits, single hyphens\) or the enterprise.s numeric id$/],
 ];
 
 const BAD_PLATFORMS: [string, { os: string; architecture: string }, string, RegExp][] = [
@@ -130,6 +130,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
 
   beforeAll(async () => {
     emulator = await startEmulator({
+      createScopes: false,
       seed: {
         apps: [app.seed],
       },
@@ -206,7 +207,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
     const { message, all } = await planFails(targets.enterprise, appEnv());
     expect(message).toBe(
       'the GitHub App 4242 (installation 777) was refused by enterprise "octo-enterprise" (403 "Resource not accessible by integration"): ' +
-      'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" scope ' +
+      'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope ' +
       '(GitHub Apps and fine-grained tokens are refused): set GITHUB_TOKEN (or credential_env) to such a token',
     );
     // The App did authenticate: the refusal is the enterprise endpoint's, not a broken key.

@@ -18,8 +18,9 @@ test('row ids are unique and every area of the matrix is rendered', () => {
 });
 
 describe.each<[string, any]>(AREAS.map((a: any) => [a.key, a]))('%s rows', (_key, area) => {
-  const source = fs.readFileSync(path.join(root, area.test), 'utf8');
-  test.each<[string]>(matrix[area.key].map((r: any) => [r.id]))('%s has a test in its file', (id) => {
+  // A row may name its own test file; the area's is the default.
+  test.each<[string, string]>(matrix[area.key].map((r: any) => [r.id, r.test ?? area.test]))('%s has a test in its file', (id, file) => {
+    const source = fs.readFileSync(path.join(root, file), 'utf8');
     // A test (not a describe, nor a commented-out line) whose title starts with the row id.
     expect(source).toMatch(new RegExp(`^\\s*test(?:\\.each\\([^)]*\\))?\\(\\s*['\`"]${id}:`, 'm'));
   });

@@ -44,6 +44,7 @@ const { privateKey, privateKeyLines } = app;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    createScopes: false,
     seed: {
       apps: [app.seed],
     },

@@ -13,6 +13,8 @@ const [enterprise, org, repo] = SCOPES;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    // Unknown names must answer 404 here, as on GitHub.
+    createScopes: false,
     seed: {
       enterprises: ['octo-enterprise'],
       orgs: ['octo-org'],
@@ -121,9 +123,9 @@ describe('credentials', () => {
 
 describe('403', () => {
   test.each([
-    ['enterprise', enterprise, /needs in enterprise "octo-enterprise".*manage_runners:enterprise/],
+    ['enterprise', enterprise, /needs in enterprise "octo-enterprise".*"manage_runners:enterprise" or "admin:enterprise"/],
     ['org', org, /needs in organization "octo-org".*admin:org/],
-    ['repo', repo, /needs in repository "octo-org\/octo-repo".*"repo" scope/],
+    ['repo', repo, /needs in repository "octo-org\/octo-repo".*"repo" scope \("public_repo" for a public repository/],
   ])('classic token without the scope at %s scope', async (_name, scope, message) => {
     const weak = canaryToken();
     emulator.addToken({ token: weak, kind: 'classic', scopes: ['read:org'] });
@@ -149,7 +151,7 @@ describe('403', () => {
     emulator.addToken({ token: fine, kind: 'fine-grained', permissions: { administration: 'write', organization_self_hosted_runners: 'write' } });
     const q = { ...conn(emulator), ...enterprise.query, operation: DataOperation.REGISTRATION_TOKEN };
     const r = await data(q, { env: { GITHUB_TOKEN: fine } });
-    expect(failure(r)).toMatch(/enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" scope/);
+    expect(failure(r)).toMatch(/enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope/);
     const pem = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     const a = await data(q, { env: { GITHUB_APP_ID: app.appId, GITHUB_APP_INSTALLATION_ID: app.installationId, GITHUB_APP_PRIVATE_KEY: pem } });
     expect(failure(a)).toMatch(/GitHub App 4242 \(installation 777\) was refused by enterprise "octo-enterprise".*classic personal access token/);

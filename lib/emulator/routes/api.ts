@@ -1,7 +1,7 @@
 import { authorize, requirementFor } from '../auth';
 import { EmulatorCore } from '../core';
 import { Ctx } from '../http';
-import { ScopeKind, scopeKeyFromApiPath } from '../scope';
+import { parseScopeRef, ScopeKind, scopeKeyFromApiPath } from '../scope';
 import { ScopeState } from '../state';
 import { createInstallationToken, rateLimitStatus } from './app';
 import { authenticate } from './authenticate';
@@ -53,10 +53,11 @@ export async function api(core: EmulatorCore, ctx: Ctx): Promise<void> {
     return;
   }
   const kind = scoped.key.slice(0, scoped.key.indexOf(':')) as ScopeKind;
-  const requirement = requirementFor(kind, method);
+  const publicRepo = core.ghesLegacy && core.publicRepos.has(scoped.key);
+  const requirement = requirementFor(kind, method, publicRepo);
   ctx.acceptedScopes = requirement.oauthScopes.join(', ');
   if (!authenticate(core, ctx)) return;
-  const scope = core.store.scope(scoped.key);
+  const scope = core.store.scope(scoped.key) ?? createOnFirstUse(core, scoped.ref);
   if (!scope || (route.groupsOnly && !scope.ref.hasGroups)) return ctx.notFound();
   const denial = authorize(ctx.credential!, kind, requirement);
   if (denial) {
@@ -64,4 +65,14 @@ export async function api(core: EmulatorCore, ctx: Ctx): Promise<void> {
     return ctx.error(403, denial.message);
   }
   await route.handler(core, ctx, scope, route.pattern.exec(scoped.rest)!);
+}
+
+/** A name never seen before becomes a scope (test-double mode); an enterprise id never does. */
+function createOnFirstUse(core: EmulatorCore, ref: string): ScopeState | undefined {
+  if (!core.createScopes || /^enterprise:\d+$/.test(ref)) return undefined;
+  try {
+    return core.store.addScope(parseScopeRef(ref));
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@ import { EmulatorCore } from '../core';
 import { archiveFilename, archivePath, parseArchivePath } from '../downloads';
 import { Ctx } from '../http';
 
-/** GET /downloads: the current version for every offered platform, with checksums. */
+/** GET /downloads: the current version for every offered platform, with checksums (none with ghesLegacy). */
 export function listDownloads(core: EmulatorCore, ctx: Ctx): void {
   const temp = core.downloads.tempDownloadTokens ? core.downloads.issueTempToken() : undefined;
   const v = core.runnerVersion;
@@ -14,7 +14,8 @@ export function listDownloads(core: EmulatorCore, ctx: Ctx): void {
       download_url: `${ctx.origin}${archivePath(os, arch, v)}`,
       filename: archiveFilename(os, arch, v),
       ...(temp ? { temp_download_token: temp } : {}),
-      sha256_checksum: core.downloads.checksum(os, arch, v),
+      // The GHES reference's answer has os, architecture, download_url and filename only.
+      ...(core.ghesLegacy ? {} : { sha256_checksum: core.downloads.checksum(os, arch, v) }),
     })),
   );
 }

@@ -10,6 +10,7 @@ export function runnerIn(scope: ScopeState, id: string): RunnerRecord {
 }
 
 export function listRunners(core: EmulatorCore, ctx: Ctx, scope: ScopeState): void {
+  // A server without the filter (the GHES reference: `per_page` and `page` only) lists everything.
   const name = core.nameFilter ? ctx.query.get('name') : null;
   let all: readonly RunnerRecord[];
   if (name !== null) {

@@ -152,7 +152,8 @@ func (externalDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		resp.Diagnostics.AddAttributeError(path.Root("program"), "External Program Lookup Failed",
 			lookupFailedDetail+
 				fmt.Sprintf("\nPlatform: %s", runtime.GOOS)+
-				fmt.Sprintf("\nProgram: %s", rawProgram[0].ValueString())+
+				// types.String prints quoted (`"name"`, or <null>), as the released diagnostic shows it.
+				fmt.Sprintf("\nProgram: %s", rawProgram[0])+
 				fmt.Sprintf("\nError: %s", err))
 		return
 	}
