@@ -6,6 +6,7 @@
  * today (a cdktn `App` holding a `@cdktf/provider-null` resource fails at synth).
  */
 export {
+  Aspects,
   AssetType,
   DataResource,
   Fn,
@@ -16,7 +17,7 @@ export {
   TerraformStack,
   Token,
 } from 'cdktf';
-export type { ITerraformDependable, LocalExecProvisioner } from 'cdktf';
+export type { IAspect, ITerraformDependable, LocalExecProvisioner } from 'cdktf';
 export { DataExternal } from '@cdktf/provider-external/lib/data-external';
 export { ExternalProvider } from '@cdktf/provider-external/lib/provider';
 export { NullProvider } from '@cdktf/provider-null/lib/provider';
