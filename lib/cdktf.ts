@@ -1,11 +1,13 @@
 /**
  * Every import of `cdktf` and of the prebuilt provider packages lives in this module.
  *
- * The rest of the library imports from here only. A CDK Terrain (`cdktn`) flavor of the library
- * is a later build step that swaps this one module: cdktn apps cannot host cdktf-based classes
- * today (a cdktn `App` holding a `@cdktf/provider-null` resource fails at synth).
+ * The rest of the library imports from here only. The CDK Terrain (`cdktn`) flavor is built by
+ * scripts/package-cdktn.js with flavors/cdktn/cdktf.ts in place of this module: cdktn apps cannot
+ * host cdktf-based classes (a cdktn `App` holding a `@cdktf/provider-null` resource fails at
+ * synth). Keep the two export lists the same.
  */
 export {
+  Aspects,
   AssetType,
   DataResource,
   Fn,
@@ -16,7 +18,7 @@ export {
   TerraformStack,
   Token,
 } from 'cdktf';
-export type { ITerraformDependable, LocalExecProvisioner } from 'cdktf';
+export type { IAspect, ITerraformDependable, LocalExecProvisioner } from 'cdktf';
 export { DataExternal } from '@cdktf/provider-external/lib/data-external';
 export { ExternalProvider } from '@cdktf/provider-external/lib/provider';
 export { NullProvider } from '@cdktf/provider-null/lib/provider';

@@ -3,6 +3,7 @@
 export type { ConnectionProps } from './connection';
 export type { InstallScriptOptions } from './install-script';
 export type { ScopeProps } from './scope';
+export { RunnerScope } from './scope';
 export * from './runner';
 export * from './runner-download';
 export * from './runner-token';

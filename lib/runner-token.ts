@@ -3,7 +3,7 @@ import { DataOperation, QueryKey, TokenResult } from './contract';
 import { DataExternal, Fn } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
 import { RuntimeProgram } from './runtime-program';
-import { ScopeRef, enterpriseScope, orgScope, repoScope } from './scope';
+import { RunnerScope } from './scope';
 
 /** Which token to mint. */
 export enum RunnerTokenKind {
@@ -37,8 +37,9 @@ export abstract class RunnerTokenBase extends Construct {
   /** The underlying `external` data source. */
   public readonly dataSource: DataExternal;
 
-  protected constructor(scope: Construct, id: string, target: ScopeRef, options: RunnerTokenOptions) {
+  protected constructor(scope: Construct, id: string, runnerScope: RunnerScope, options: RunnerTokenOptions) {
     super(scope, id);
+    const target = runnerScope._ref;
     const conn = resolveConnection(options);
     const kind = options.kind ?? RunnerTokenKind.REGISTRATION;
     const operation = kind === RunnerTokenKind.REMOVE ? DataOperation.REMOVE_TOKEN : DataOperation.REGISTRATION_TOKEN;
@@ -62,7 +63,7 @@ export interface EnterpriseRunnerTokenProps extends RunnerTokenOptions {
 /** A runner registration or remove token for an enterprise. */
 export class EnterpriseRunnerToken extends RunnerTokenBase {
   constructor(scope: Construct, id: string, props: EnterpriseRunnerTokenProps) {
-    super(scope, id, enterpriseScope(props.enterprise), props);
+    super(scope, id, RunnerScope.enterprise(props.enterprise), props);
   }
 }
 
@@ -75,7 +76,7 @@ export interface OrgRunnerTokenProps extends RunnerTokenOptions {
 /** A runner registration or remove token for an organization. */
 export class OrgRunnerToken extends RunnerTokenBase {
   constructor(scope: Construct, id: string, props: OrgRunnerTokenProps) {
-    super(scope, id, orgScope(props.org), props);
+    super(scope, id, RunnerScope.organization(props.org), props);
   }
 }
 
@@ -90,6 +91,6 @@ export interface RepoRunnerTokenProps extends RunnerTokenOptions {
 /** A runner registration or remove token for a repository. */
 export class RepoRunnerToken extends RunnerTokenBase {
   constructor(scope: Construct, id: string, props: RepoRunnerTokenProps) {
-    super(scope, id, repoScope(props.owner, props.repository), props);
+    super(scope, id, RunnerScope.repository(props.owner, props.repository), props);
   }
 }

@@ -6,7 +6,7 @@ import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisi
 import { InstallScriptOptions, RunnerInput, posixQuote, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
-import { ScopeRef, checkEnterpriseRunnerUrl, enterpriseScope, orgScope, repoScope, scopeQuery } from './scope';
+import { RunnerScope, ScopeRef, checkEnterpriseRunnerUrl, scopeQuery } from './scope';
 import { SharedScope } from './shared-scope';
 import { joinList, validateLabels, validatePositive, validateRunnerName } from './validation';
 
@@ -120,8 +120,9 @@ export abstract class RunnerBase extends Construct {
   private readonly ephemeral: boolean;
   private readonly noDefaultLabels: boolean;
 
-  protected constructor(scope: Construct, id: string, target: ScopeRef, props: RunnerOptions) {
+  protected constructor(scope: Construct, id: string, runnerScope: RunnerScope, props: RunnerOptions) {
     super(scope, id);
+    const target = runnerScope._ref;
     this.target = target;
     const conn = resolveConnection(props);
     this.jit = props.jit ?? false;
@@ -314,7 +315,7 @@ export interface EnterpriseRunnerProps extends RunnerOptions {
 /** A runner of an enterprise. */
 export class EnterpriseRunner extends RunnerBase {
   constructor(scope: Construct, id: string, props: EnterpriseRunnerProps) {
-    super(scope, id, enterpriseScope(props.enterprise), props);
+    super(scope, id, RunnerScope.enterprise(props.enterprise), props);
     checkEnterpriseRunnerUrl(props.enterprise, props.jit ?? false);
   }
 }
@@ -328,7 +329,7 @@ export interface OrgRunnerProps extends RunnerOptions {
 /** A runner of an organization. */
 export class OrgRunner extends RunnerBase {
   constructor(scope: Construct, id: string, props: OrgRunnerProps) {
-    super(scope, id, orgScope(props.org), props);
+    super(scope, id, RunnerScope.organization(props.org), props);
   }
 }
 
@@ -343,7 +344,7 @@ export interface RepoRunnerProps extends RunnerOptions {
 /** A runner of one repository. */
 export class RepoRunner extends RunnerBase {
   constructor(scope: Construct, id: string, props: RepoRunnerProps) {
-    super(scope, id, repoScope(props.owner, props.repository), props);
+    super(scope, id, RunnerScope.repository(props.owner, props.repository), props);
   }
 }
 

@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { CONTRACT_VERSION, QueryKey } from './contract';
-import { AssetType, DataExternal, ExternalProvider, NullProvider, TerraformAsset, TerraformStack } from './cdktf';
+import { AssetType, DataExternal, TerraformAsset, TerraformStack } from './cdktf';
 import { Connection, connectionQuery } from './connection';
+import { ensureProvidersAtSynth } from './providers';
 import { ScopeRef, scopeQuery } from './scope';
 
 /** The bundled runtime: dist/runtime/runtime.js, whether this file runs from lib/ or dist/. */
@@ -32,7 +33,7 @@ export class RuntimeProgram extends Construct {
     }
     const asset = new TerraformAsset(this, 'Bundle', { path: RUNTIME_BUNDLE, type: AssetType.FILE });
     this.path = asset.path;
-    ensureProviders(stack);
+    ensureProvidersAtSynth(stack);
   }
 
   /** An `external` data source running the program with the given query. */
@@ -63,10 +64,4 @@ export class RuntimeProgram extends Construct {
     }
     return { command: parts.join(' '), environment };
   }
-}
-
-function ensureProviders(stack: TerraformStack): void {
-  const children = stack.node.findAll();
-  if (!children.some((c) => c instanceof NullProvider)) new NullProvider(stack, 'GitHubRunnersNullProvider');
-  if (!children.some((c) => c instanceof ExternalProvider)) new ExternalProvider(stack, 'GitHubRunnersExternalProvider');
 }

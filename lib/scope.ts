@@ -109,3 +109,31 @@ export function scopeSlug(scope: ScopeRef): string {
   const raw = Object.values(scopeQuery(scope)).map((v) => (Token.isUnresolved(v) ? 'dynamic' : v)).join('-');
   return `${scope.kind}-${raw}`.replace(/[^A-Za-z0-9-]/g, '-');
 }
+
+/**
+ * Which runners a construct manages: those of an enterprise, an organization or a repository.
+ * Values come from the static factories, which validate at synth time.
+ */
+export class RunnerScope {
+  /** The runners of an enterprise (slug). */
+  public static enterprise(enterprise: string): RunnerScope {
+    return new RunnerScope(enterpriseScope(enterprise));
+  }
+
+  /** The runners of an organization. */
+  public static organization(org: string): RunnerScope {
+    return new RunnerScope(orgScope(org));
+  }
+
+  /** The runners of one repository. */
+  public static repository(owner: string, repository: string): RunnerScope {
+    return new RunnerScope(repoScope(owner, repository));
+  }
+
+  /** @internal */
+  public readonly _ref: ScopeRef;
+
+  private constructor(ref: ScopeRef) {
+    this._ref = ref;
+  }
+}
