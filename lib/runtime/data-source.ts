@@ -106,6 +106,8 @@ function checkContractVersion(v: string | undefined): void {
 
 async function runnersResult(api: Api, query: Query): Promise<Record<string, string>> {
   const name = (query[QueryKey.NAME] ?? '').trim();
+  const problem = name === '' ? undefined : runnerNameProblem(name, false);
+  if (problem) throw new UserError(`query key "${QueryKey.NAME}": ${problem}`);
   const labels = listValue(query[QueryKey.LABELS]);
   let runners = await listRunners(api, { name: name === '' ? undefined : name });
   if (name !== '') runners = runners.filter((r) => r.name === name);
