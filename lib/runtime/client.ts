@@ -141,7 +141,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
     // budget plus one request timeout (the first request always goes out).
     if (calls++ > 0 && Date.now() > deadline) {
       throw new UserError(
-        `this run used up its time budget (${RuntimeEnv.RETRY_BUDGET}=${settings.retryBudget} s) after ${calls - 1} requests to ${connection.apiUrl}: ` +
+        `this run used up its time budget (${RuntimeEnv.RETRY_BUDGET}=${settings.retryBudget} s) after ${calls - 1} request${calls === 2 ? '' : 's'} to ${connection.apiUrl}: ` +
         `GitHub is answering slowly; retry later or raise ${RuntimeEnv.RETRY_BUDGET}`,
       );
     }

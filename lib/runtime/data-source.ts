@@ -111,6 +111,8 @@ function checkContractVersion(v: string | undefined): void {
 
 async function runnersResult(api: Api, query: Query): Promise<Record<string, string>> {
   const name = (query[QueryKey.NAME] ?? '').trim();
+  const problem = name === '' ? undefined : runnerNameProblem(name, false);
+  if (problem) throw new UserError(`query key "${QueryKey.NAME}": ${problem}`);
   const labels = listValue(query[QueryKey.LABELS]);
   // A name matches at most one runner: the lookup stops at it, even on a server that ignores `name`.
   let runners = name === '' ? await listRunners(api) : [await findRunnerByName(api, name)].filter((r): r is Runner => r !== undefined);
