@@ -1,6 +1,7 @@
 // The smallest useful app: one organization registration token and one runner download.
 // Run against GitHub:  GITHUB_TOKEN=... GITHUB_ORG=my-org cdktf deploy
-// Run offline:         npm run demo (starts the embedded emulator and sets GITHUB_API_URL)
+// Run offline:         npx cdktf-github-runners emulator --org my-org (prints its URL and a token), then
+//                      GITHUB_API_URL=<url> GITHUB_TOKEN=<token> GITHUB_ORG=my-org cdktf deploy
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { OrgRunnerToken, RunnerDownload } from 'cdktf-github-runners';
 

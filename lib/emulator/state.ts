@@ -198,8 +198,13 @@ export class Store {
   }
 }
 
-/** The REST representation (`#/components/schemas/runner`). */
-export function runnerJson(r: RunnerRecord): Record<string, unknown> {
+/**
+ * The REST representation (`#/components/schemas/runner`); `legacy`: the GHES reference's shape,
+ * `id`, `name`, `os`, `status`, `busy` and `labels` only.
+ */
+export function runnerJson(r: RunnerRecord, legacy = false): Record<string, unknown> {
+  const labels = r.labels.map((l) => ({ ...l }));
+  if (legacy) return { id: r.id, name: r.name, os: r.os, status: r.status, busy: r.busy, labels };
   return {
     id: r.id,
     name: r.name,
@@ -209,7 +214,7 @@ export function runnerJson(r: RunnerRecord): Record<string, unknown> {
     ephemeral: r.ephemeral,
     runner_group_id: r.groupId,
     version: r.version,
-    labels: r.labels.map((l) => ({ ...l })),
+    labels,
   };
 }
 

@@ -74,8 +74,9 @@ export interface EmulatorOptions {
   /**
    * Behave like the GitHub Enterprise Server of the REST reference pages this project was built
    * from: `/downloads` entries carry no `sha256_checksum`, the runner list ignores `name`
-   * (`per_page` and `page` only), and repository endpoints of `publicRepos` accept a classic
-   * token with `public_repo`. See docs/contract.md.
+   * (`per_page` and `page` only), runners carry `id`, `name`, `os`, `status`, `busy` and `labels`
+   * only, and repository endpoints of `publicRepos` accept a classic token with `public_repo`.
+   * See docs/contract.md.
    * @default false
    */
   ghesLegacy?: boolean;

@@ -46,12 +46,14 @@ describe.each(engines().map((e) => [e.id, e] as const))('cdktf-cli and the demo 
     for (const text of [synth.out, deploy.out, destroy.out]) expect(text).not.toContain(ctx.credential);
   }, 600_000);
 
-  test('npm run demo: emulator up, examples/basic deployed, outputs masked, destroyed', async () => {
+  // test/demo.test.ts (G16) checks every line of the demo on the default engine; here it runs on each.
+  test('npm run demo: examples/vm-fleet applied, VMs online, clean re-plan, destroyed, none left', async () => {
     const demo = await run('node', ['scripts/demo.js'], ROOT, { ...process.env, DEMO_ENGINE: engine.id });
     expect(demo.code).toBe(0);
-    expect(demo.out).toMatch(/^emulator: http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(demo.out).toMatch(/^ {2}registration_token = [A-Z0-9]{4}\*{25} \(sensitive\)$/m);
-    expect(demo.out).toMatch(/^ {2}runner_sha256 = [0-9a-f]{64}$/m);
-    expect(demo.out).toMatch(/destroy\ndone: \d+ GitHub API requests answered by the emulator/);
+    expect(demo.out).toMatch(/^emulator {11}http:\/\/127\.0\.0\.1:\d+: .*credential ghp_\*{12}$/m);
+    expect(demo.out).toMatch(new RegExp(`^init {15}${path.basename(engine.binary)}`, 'm'));
+    expect(demo.out.match(/^ {2}\S+ +\S+ +\S+ +online /gm)).toHaveLength(4);
+    expect(demo.out).toMatch(/^re-plan {12}no changes/m);
+    expect(demo.out).toMatch(/^runners {12}none left/m);
   }, 600_000);
 });

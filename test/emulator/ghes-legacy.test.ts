@@ -39,12 +39,16 @@ test('G5: ghesLegacy: downloads carry os, architecture, download_url and filenam
 });
 
 test('G6: ghesLegacy (or nameFilter: false) lists every runner whatever `name` says; per_page and page still page', async () => {
-  for (const emu of [await emulator({ ghesLegacy: true }), await emulator({ nameFilter: false })]) {
+  const legacy = await emulator({ ghesLegacy: true });
+  for (const emu of [legacy, await emulator({ nameFilter: false })]) {
     for (let i = 1; i <= 5; i++) emu.createRunner('org:octo-org', { name: `r-${i}` });
     const all = await get(emu, '/orgs/octo-org/actions/runners?name=r-3&per_page=2&page=2');
     expect(all.body.total_count).toBe(5);
     expect(all.body.runners.map((r: any) => r.name)).toEqual(['r-3', 'r-4']);
   }
+  // The reference's runner shape: no ephemeral, runner_group_id or version.
+  const one = (await get(legacy, '/orgs/octo-org/actions/runners?per_page=1')).body.runners[0];
+  expect(Object.keys(one).sort()).toEqual(['busy', 'id', 'labels', 'name', 'os', 'status']);
   const filtering = await emulator();
   filtering.createRunner('org:octo-org', { name: 'r-1' });
   filtering.createRunner('org:octo-org', { name: 'r-2' });

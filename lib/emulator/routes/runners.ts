@@ -20,11 +20,11 @@ export function listRunners(core: EmulatorCore, ctx: Ctx, scope: ScopeState): vo
     all = scope.list();
   }
   const page = ctx.paginate(all);
-  ctx.send(200, { total_count: all.length, runners: page.map(runnerJson) });
+  ctx.send(200, { total_count: all.length, runners: page.map((r) => runnerJson(r, core.ghesLegacy)) });
 }
 
-export function getRunner(_core: EmulatorCore, ctx: Ctx, scope: ScopeState, m: RegExpExecArray): void {
-  ctx.send(200, runnerJson(runnerIn(scope, m[1])));
+export function getRunner(core: EmulatorCore, ctx: Ctx, scope: ScopeState, m: RegExpExecArray): void {
+  ctx.send(200, runnerJson(runnerIn(scope, m[1]), core.ghesLegacy));
 }
 
 export function deleteRunner(core: EmulatorCore, ctx: Ctx, scope: ScopeState, m: RegExpExecArray): void {

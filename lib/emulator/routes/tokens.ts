@@ -78,5 +78,5 @@ export async function generateJitConfig(core: EmulatorCore, ctx: Ctx, scope: Sco
     }),
     '.credentials_rsaparams': b64({ note: 'emulator stub: no key material' }),
   };
-  ctx.send(201, { runner: runnerJson(r), encoded_jit_config: b64(files) });
+  ctx.send(201, { runner: runnerJson(r, core.ghesLegacy), encoded_jit_config: b64(files) });
 }
