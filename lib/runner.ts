@@ -116,6 +116,9 @@ export abstract class RunnerBase extends Construct {
     this.jit = props.jit ?? false;
     validateRunnerName(props.name, this.jit);
     validateLabels(props.labels);
+    if (!this.jit && props.labels && !Token.isUnresolved(props.labels) && props.labels.length > 99) {
+      throw new Error(`a registration-token runner takes at most 99 labels, got ${props.labels.length}: the 100th is its ownership marker`);
+    }
     validatePositive(props.onlineTimeout, 'onlineTimeout');
     validatePositive(props.busyTimeout, 'busyTimeout');
     if (this.jit && props.ephemeral === false) throw new Error('jit runners are always ephemeral: remove ephemeral: false or jit: true');
@@ -220,7 +223,9 @@ export abstract class RunnerBase extends Construct {
     this.jitConfig = out('jit_config');
     this.runnerUrl = out('runner_url');
     this.runnerName = this.jit ? out('runner_name') : props.name;
-    this.registeredLabels = this.jit ? this.labels : [...(this.labels ?? []), marker];
+    // A list that is a Terraform expression (a variable) stays one: concat, not a spread.
+    this.registeredLabels = this.jit ? this.labels
+      : this.labels && Token.isUnresolved(this.labels) ? Fn.concat([this.labels, [marker]]) : [...(this.labels ?? []), marker];
     this.configArgs = this.jit ? '' : [
       '--url', this.runnerUrl,
       '--name', props.name,
