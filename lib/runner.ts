@@ -12,10 +12,11 @@ import { joinList, validateLabels, validatePositive, validateRunnerName } from '
 
 /** Props shared by the runner constructs of every scope. */
 export interface RunnerOptions extends ConnectionProps {
-  /** Runner name, unique in its scope. JIT runners get a generation suffix (see `runnerName`). */
+  /** Runner name, unique in its scope (two runners of one name in one scope of a stack are refused). JIT runners get a generation suffix (see `runnerName`). */
   readonly name: string;
   /**
-   * Custom labels, 1 to 100.
+   * Custom labels, 1 to 100. A registration-token runner also registers with its ownership
+   * marker, `cgr-` and 12 hex digits derived from its identity (see docs/decisions.md).
    * @default - none beyond GitHub's default labels (self-hosted, OS, architecture); ["self-hosted"] for a JIT runner
    */
   readonly labels?: string[];
@@ -71,9 +72,12 @@ export interface RunnerOptions extends ConnectionProps {
 /**
  * A self-hosted runner that a VM becomes. Synthesizes:
  * - an identity `null_resource` whose triggers are what defines the runner (scope, name, labels,
- *   group, mode), with a destroy-time provisioner that deletes exactly that runner on GitHub;
+ *   group, mode); for a registration-token runner, a destroy-time provisioner deletes the runner
+ *   of that name only if it carries the identity's marker label, which the VM registers with;
  * - a `null_resource` that captures the registration token or JIT configuration once, when the
- *   runner is created, and ignores later reads: no perpetual diff for a VM that embeds it;
+ *   runner is created, and ignores later reads: no perpetual diff for a VM that embeds it. For a
+ *   JIT runner its destroy-time provisioner deletes the runner by the id captured at mint; for a
+ *   registration-token runner it checks at creation that no runner of the name is someone else's;
  * - optionally a `null_resource` that waits until the runner is online.
  * The token is minted by the scope's shared data source. Its query references the scope's epoch,
  * a resource whose triggers hash every registration-token runner's identity triggers, so adding,
@@ -128,6 +132,9 @@ export abstract class RunnerBase extends Construct {
     this.jit = props.jit ?? false;
     validateRunnerName(props.name, this.jit);
     validateLabels(props.labels);
+    if (!this.jit && props.labels && !Token.isUnresolved(props.labels) && props.labels.length > 99) {
+      throw new Error(`a registration-token runner takes at most 99 labels, got ${props.labels.length}: the 100th is its ownership marker`);
+    }
     validatePositive(props.onlineTimeout, 'onlineTimeout');
     validatePositive(props.busyTimeout, 'busyTimeout');
     if (this.jit && props.ephemeral === false) throw new Error('jit runners are always ephemeral: remove ephemeral: false or jit: true');
@@ -232,7 +239,9 @@ export abstract class RunnerBase extends Construct {
     this.jitConfig = out('jit_config');
     this.runnerUrl = out('runner_url');
     this.runnerName = this.jit ? out('runner_name') : props.name;
-    this.registeredLabels = this.jit ? this.labels : [...(this.labels ?? []), marker];
+    // A list that is a Terraform expression (a variable) stays one: concat, not a spread.
+    this.registeredLabels = this.jit ? this.labels
+      : this.labels && Token.isUnresolved(this.labels) ? Fn.concat([this.labels, [marker]]) : [...(this.labels ?? []), marker];
     this.configArgs = this.jit ? '' : [
       '--url', posixQuote(this.runnerUrl),
       '--name', posixQuote(props.name),

@@ -96,6 +96,18 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(creds.triggers).toMatchObject({ api_url: 'https://api.github.com', ...scopeKeys });
   });
 
+  test('the marker joins labels given as a Terraform list; 99 labels at most beside it', () => {
+    const json = synthJson((s) => {
+      const labels = new TerraformVariable(s, 'labels', { type: 'list(string)' });
+      const r = make(s, 'R', { name: 'vm-1', labels: labels.listValue });
+      new TerraformOutput(s, 'args', { value: r.configArgs });
+    });
+    expect(json.output.args.value).toMatch(/--labels \$\{join\(",", concat\(var\.labels, \["cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\)\}/);
+    const many = Array.from({ length: 100 }, (_, i) => `l${i}`);
+    expect(() => synthJson((s) => make(s, 'R', { name: 'vm-1', labels: many }))).toThrow('a registration-token runner takes at most 99 labels, got 100: the 100th is its ownership marker');
+    expect(() => synthJson((s) => make(s, 'R', { name: 'vm-1', labels: many, jit: true }))).not.toThrow();
+  });
+
   test('deregisterOnDestroy: false leaves no provisioner and does not change the triggers', () => {
     const on = synthJson((s) => make(s, 'R', { name: 'vm-1' }));
     const off = synthJson((s) => make(s, 'R', { name: 'vm-1', deregisterOnDestroy: false }));

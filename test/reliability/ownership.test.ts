@@ -204,8 +204,8 @@ describe(`parallel destroys on ${engine.id}`, () => {
     }
   }
 
-  test(`O6: ${N} registration-token runners destroyed 10 at a time on a server without the name filter: none left, bystanders kept, at most 2 requests per runner`, () => parallelDestroy(false));
-  test(`O7: ${N} registration-token runners destroyed 10 at a time on a server with the name filter: none left, bystanders kept, at most 2 requests per runner`, () => parallelDestroy(true));
+  test(`O6: ${N} registration-token runners destroyed 10 at a time on a server without the name filter: none left, bystanders kept, at most 2 requests per runner`, () => parallelDestroy(false), 600_000);
+  test(`O7: ${N} registration-token runners destroyed 10 at a time on a server with the name filter: none left, bystanders kept, at most 2 requests per runner`, () => parallelDestroy(true), 600_000);
 });
 
 describe(`a listing beyond the page cap on ${engine.id}`, () => {
