@@ -113,8 +113,8 @@ async function main() {
         step(`vm ${vm.name}`, 'ran its user data: archive downloaded, SHA-256 verified, runner configured and started', t);
       } else {
         // A Windows VM's PowerShell script needs Windows; check what it would install instead.
-        const url = /\$DownloadUrl = '([^']+)'/.exec(vm.script)?.[1];
-        const want = /\$ExpectedSha256 = '([0-9a-f]{64})'/.exec(vm.script)?.[1];
+        const url = psValue(vm.script, 'DownloadUrl');
+        const want = psValue(vm.script, 'ExpectedSha256');
         const got = url ? crypto.createHash('sha256').update(Buffer.from(await (await fetch(url)).arrayBuffer())).digest('hex') : '';
         step(`vm ${vm.name}`, `PowerShell user data (runs on Windows only, not here); its archive's SHA-256 ${got !== '' && got === want ? 'matches' : 'DOES NOT match'} the script's`, t);
       }
@@ -149,3 +149,9 @@ main().catch((err) => {
   console.error(`demo failed: ${err.message}`);
   process.exit(1);
 });
+
+/** A value the PowerShell script carries base64-encoded (`$Name = ...FromBase64String('...')`). */
+function psValue(script, name) {
+  const m = new RegExp(`\\$${name} = \\[Text\\.Encoding\\]::UTF8\\.GetString\\(\\[Convert\\]::FromBase64String\\('([A-Za-z0-9+/=]*)'\\)\\)`).exec(script);
+  return m ? Buffer.from(m[1], 'base64').toString('utf8') : undefined;
+}

@@ -280,7 +280,8 @@ export async function probeByName(api: Api, name: string): Promise<{ page: Runne
  */
 export async function findRunnerByName(api: Api, name: string): Promise<Runner | undefined> {
   const probe = await probeByName(api, name);
-  if (probe.complete) return probe.match;
+  // A match is exact even on a server that ignores the filter: then it is on page 1, one request.
+  if (probe.complete || probe.match) return probe.match;
   return (await listRunnersStable(api, probe.page)).find((r) => sameName(r.name, name));
 }
 

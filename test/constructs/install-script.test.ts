@@ -41,7 +41,7 @@ describe('installScript', () => {
     expect(text.indexOf('checksum mismatch')).toBeLessThan(text.indexOf('tar -xzf'));
     expect(text).toContain(`decode_to RUNNER_NAME '${b64('vm-1')}'`);
     // The custom labels, then the runner's ownership marker (docs/decisions.md, "Ownership and destroy").
-    expect(text).toMatch(/decode_to RUNNER_LABELS '\$\{base64encode\(join\(",", \["gpu", "linux", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\)\}'\n/);
+    expect(text).toMatch(/decode_to RUNNER_LABELS '\$\{base64encode\(join\(",", \["gpu", "linux", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\)\}'\n/);
     expect(text).toContain('ACTIONS_RUNNER_INPUT_URL="$RUNNER_URL" ACTIONS_RUNNER_INPUT_TOKEN="$RUNNER_TOKEN" ACTIONS_RUNNER_INPUT_NAME="$RUNNER_NAME" ACTIONS_RUNNER_INPUT_LABELS="$RUNNER_LABELS" ./config.sh --unattended --replace --ephemeral\n');
     expect(text).not.toContain('--disableupdate');
     expect(text).toContain('./svc.sh install\n./svc.sh start');

@@ -50,7 +50,8 @@ describe(`the cdktn flavor in a fresh cdktn ${CDKTN} app`, () => {
       await ws.apply();
       const out = await ws.outputs();
       expect(out.token_url).toBe(`${ctx.emulator.url.replace(/\/$/, '')}/octo-org`);
-      expect(out.install_script).toContain(ctx.emulator.url);
+      // The script carries every value base64-encoded: the archive's URL on the emulator among them.
+      expect(out.install_script).toContain(`decode_to DOWNLOAD_URL '${Buffer.from(`${ctx.emulator.url}/_emulator/downloads/`).toString('base64').slice(0, 40)}`);
       expect(ctx.emulator.tokensIssued.length).toBeGreaterThan(tokensBefore);
       const jitRunners = () => ctx.emulator.runners('repo:octo-org/octo-repo').filter((r) => r.name === out.jit_name);
       expect(out.jit_name).toMatch(/^tn-jit-[0-9a-f]{8}$/);

@@ -38,7 +38,8 @@ describe('the README snippets apply as written', () => {
     await ws.apply();
     const jit = () => ctx.emulator.runners('org:octo-org').filter((r) => r.name.startsWith('build-1-'));
     expect(jit()).toHaveLength(1);
-    expect((await ws.outputs()).user_data).toContain('--jitconfig');
+    // A JIT runner's script hands run.sh its configuration through the environment.
+    expect((await ws.outputs()).user_data).toContain('ACTIONS_RUNNER_INPUT_JITCONFIG="$JIT_CONFIG"');
     expect((await ws.planExitCode()).code).toBe(0);
     await ws.destroy();
     expect(jit()).toEqual([]);
