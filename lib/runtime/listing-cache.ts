@@ -52,19 +52,17 @@ export class ScopeListing {
 
   /**
    * The runner of this name. `fresh`: ignore what other processes walked before now (after a
-   * cached id answered 404, or before deciding that a cached runner is not ours).
-   * `trustMiss`: a name missing from any listing within CACHE_TTL_MS counts as absent (the
-   * create-time check, which races with the VM's registration minutes later anyway; a destroy
-   * never does, since a runner it misses would be left registered).
+   * cached id answered 404, or before deciding that a cached runner is not ours). A name missing
+   * from a listing walked before this process started is looked up again, never taken as absent.
    */
-  public async find(name: string, fresh = false, trustMiss = false): Promise<Found> {
+  public async find(name: string, fresh = false): Promise<Found> {
     const since = fresh ? Date.now() : this.startedAt;
     if (!fresh) {
       const cached = this.read();
       if (cached) {
         const hit = cached.runners.find((r) => sameName(r.name, name));
         if (hit) return { runner: fromCache(hit), cached: true };
-        if (cached.walkStartedAt >= since || trustMiss) return { cached: true };
+        if (cached.walkStartedAt >= since) return { cached: true };
         return { runner: (await this.sharedWalk(since)).find((r) => sameName(r.name, name)), cached: false };
       }
     }

@@ -148,7 +148,9 @@ export async function runCheckName(args: ParsedArgs, env: NodeJS.ProcessEnv): Pr
   const marker = ownerMarker(identity);
   const api = await connectFromFlags(args, env);
   const listing = new ScopeListing(api, env);
-  let found = await listing.find(name, false, true);
+  // A name missing from a cached listing is looked up afresh: a runner registered by hand since
+  // that listing must not be taken over.
+  let found = await listing.find(name);
   if (found.runner && !carries(found.runner, marker) && found.cached) found = await listing.find(name, true);
   const r = found.runner;
   if (r && !carries(r, marker)) {
