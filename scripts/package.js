@@ -62,6 +62,8 @@ function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'runtime', 'runtime.js'))) step('build', 'npm', ['run', 'build']);
   // jsii compiles lib/ (the same JavaScript as tsc) and writes .jsii; a warning fails the step.
   step('jsii', bin('jsii'), ['--fail-on-warnings']);
+  // jsii writes tsc's dist/emulator/index.js over the bundled one the package exports: bundle again.
+  step('bundle', process.execPath, [path.join(root, 'scripts', 'bundle.js')]);
   step('jsii-pacmak js python', bin('jsii-pacmak'), ['--targets', 'js', 'python', '--outdir', out]);
   step('jsii-pacmak go java (source)', bin('jsii-pacmak'), ['--targets', 'go', 'java', '--code-only', '--outdir', out]);
   step('cdktn flavor', process.execPath, [path.join(__dirname, 'package-cdktn.js'), out]);
