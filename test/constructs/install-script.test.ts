@@ -22,12 +22,12 @@ describe('installScript', () => {
     expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
     expect(text.indexOf('checksum mismatch')).toBeLessThan(text.indexOf('tar -xzf'));
     // The labels end with the runner's ownership marker (docs/decisions.md, "Ownership and destroy").
-    expect(text).toMatch(/\.\/config\.sh --url "\$RUNNER_URL" --token "\$RUNNER_TOKEN" --unattended --name 'vm-1' --replace --labels 'gpu,linux,cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}' --ephemeral/);
+    expect(text).toMatch(/\.\/config\.sh --url "\$RUNNER_URL" --token "\$RUNNER_TOKEN" --unattended --name 'vm-1' --replace --labels 'gpu,linux,\$\{format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\}' --ephemeral/);
     expect(text).not.toContain('--disableupdate');
     expect(text).toContain('./svc.sh install\n./svc.sh start');
     expect(text).not.toMatch(/set -x|echo "?\$RUNNER_TOKEN/);
     for (const ref of templateRefs(text)) {
-      expect(ref).toMatch(/^\$\{((data\.external|null_resource|sensitive\(data\.external)\.[^}]+|substr\(sha256\(null_resource\.\w+\.id\), 0, 12\))\}$/);
+      expect(ref).toMatch(/^\$\{((data\.external|null_resource|sensitive\(data\.external)\.[^}]+|format\("cgr-%s", substr\(sha256\(null_resource\.\w+\.id\), 0, 12\)\))\}$/);
     }
   });
 
@@ -59,9 +59,9 @@ describe('installScript', () => {
     const text = script({ runnerGroup: 'fleet' }, { os: 'windows', architecture: 'x64' });
     expect(text).toContain("$ErrorActionPreference = 'Stop'");
     expect(text.indexOf('Get-FileHash')).toBeLessThan(text.indexOf('Expand-Archive'));
-    expect(text).toMatch(/config\.cmd'\) --url \$RunnerUrl --token \$RunnerToken --unattended --name 'vm-1' --replace --labels 'cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}' --runnergroup 'fleet' --runasservice/);
+    expect(text).toMatch(/config\.cmd'\) --url \$RunnerUrl --token \$RunnerToken --unattended --name 'vm-1' --replace --labels '\$\{format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\}' --runnergroup 'fleet' --runasservice/);
     expect(text).toContain('\r\n');
-    for (const ref of templateRefs(text)) expect(ref).toMatch(/^\$\{((data\.external|null_resource|sensitive\(data\.external)\.[^}]+|substr\(sha256\(null_resource\.\w+\.id\), 0, 12\))\}$/);
+    for (const ref of templateRefs(text)) expect(ref).toMatch(/^\$\{((data\.external|null_resource|sensitive\(data\.external)\.[^}]+|format\("cgr-%s", substr\(sha256\(null_resource\.\w+\.id\), 0, 12\)\))\}$/);
   });
 
   test('an os only known at apply time cannot choose the script language', () => {

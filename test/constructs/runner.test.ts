@@ -46,7 +46,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(check['local-exec'].when).toBeUndefined();
     expect(check['local-exec'].command).toMatch(/^node 'assets\/.+\/runtime\.js' check-name /);
     expect(check['local-exec'].environment).toMatchObject({ CGR_NAME: 'vm-1', CGR_IDENTITY: expect.stringMatching(/^\$\{null_resource\.R_Identity_\w+\.id\}$/) });
-    expect(json.output.args.value).toMatch(/--labels \$\{join\(",", \["gpu", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\}/);
+    expect(json.output.args.value).toMatch(/--labels \$\{join\(",", \["gpu", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\}/);
     expect(creds.triggers).toMatchObject({ api_url: 'https://api.github.com', ...scopeKeys });
   });
 
@@ -102,7 +102,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       const r = make(s, 'R', { name: 'vm-1', labels: labels.listValue });
       new TerraformOutput(s, 'args', { value: r.configArgs });
     });
-    expect(json.output.args.value).toMatch(/--labels \$\{join\(",", concat\(var\.labels, \["cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\)\}/);
+    expect(json.output.args.value).toMatch(/--labels \$\{join\(",", concat\(var\.labels, \[format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\)\}/);
     const many = Array.from({ length: 100 }, (_, i) => `l${i}`);
     expect(() => synthJson((s) => make(s, 'R', { name: 'vm-1', labels: many }))).toThrow('a registration-token runner takes at most 99 labels, got 100: the 100th is its ownership marker');
     expect(() => synthJson((s) => make(s, 'R', { name: 'vm-1', labels: many, jit: true }))).not.toThrow();
@@ -131,7 +131,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       new TerraformOutput(s, 'args', { value: r.configArgs });
       new TerraformOutput(s, 'token', { value: r.token, sensitive: true });
     });
-    expect(json.output.args.value).toMatch(/^--url \$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\} --name vm-1 --labels \$\{join\(",", \["gpu", "cgr-\$\{substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\}"\]\)\} --work w --ephemeral --unattended --replace$/);
+    expect(json.output.args.value).toMatch(/^--url \$\{null_resource\.R_Credentials_\w+\.triggers\.runner_url\} --name vm-1 --labels \$\{join\(",", \["gpu", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\} --work w --ephemeral --unattended --replace$/);
     expect(json.output.token.value).toMatch(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/);
   });
 });
