@@ -182,8 +182,7 @@ export abstract class RunnerBase extends Construct {
     this.identity = new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
     // The label a registration-token runner registers with, so that a destroy deletes only the
     // runner this identity's VM registered (ownerMarker in lib/contract.ts computes the same).
-    // One function call, not a string around one: cdktf renders a `${...}` inside a string passed to
-    // another function (join, base64encode) with a warning.
+    // format(), not a "${...}" template: cdktf warns about templates inside its function calls.
     const marker = Fn.format(`${OWNER_MARKER_PREFIX}%s`, [Fn.substr(Fn.sha256(this.identity.id), 0, OWNER_MARKER_DIGITS)]);
 
     let captured: Record<string, string>;

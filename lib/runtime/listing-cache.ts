@@ -66,14 +66,13 @@ export class ScopeListing {
         return { runner: (await this.sharedWalk(since)).find((r) => sameName(r.name, name)), cached: false };
       }
     }
-    const started = Date.now();
     const probe = await probeByName(this.api, name);
-    if (probe.complete) {
-      // A server without the filter answered the whole (small) list: share it.
-      if (probe.filterIgnored) this.write(probe.page.runners, started);
-      return { runner: probe.match, cached: false };
-    }
-    return { runner: (await this.sharedWalk(since, probe.page, started)).find((r) => sameName(r.name, name)), cached: false };
+    // A `?name=` answer is never shared nor reused as the head of a walk, even when the server
+    // seems to ignore the filter: one that filters by prefix or substring answers part of the
+    // list, and a partial listing taken for the whole would make other processes call their
+    // runner gone.
+    if (probe.complete || probe.match) return { runner: probe.match, cached: false };
+    return { runner: (await this.sharedWalk(since)).find((r) => sameName(r.name, name)), cached: false };
   }
 
   /**
@@ -133,10 +132,12 @@ export class ScopeListing {
     const file = path.join(this.dir, `${this.fileKey()}.json`);
     try {
       const st = fs.lstatSync(file);
-      if (!st.isFile() || Date.now() - st.mtimeMs > CACHE_TTL_MS) return undefined;
+      // A time in the future (a clock stepped back, a hand-made file) is no proof of freshness.
+      const fresh = (t: number) => t <= Date.now() && Date.now() - t <= CACHE_TTL_MS;
+      if (!st.isFile() || !fresh(st.mtimeMs)) return undefined;
       const data = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
       if (data.version !== 1 || data.key !== this.key || typeof data.walkStartedAt !== 'number' || !Array.isArray(data.runners)) return undefined;
-      if (Date.now() - data.walkStartedAt > CACHE_TTL_MS) return undefined;
+      if (!fresh(data.walkStartedAt)) return undefined;
       const ok = data.runners.every((r) => typeof r?.id === 'number' && typeof r.name === 'string' && Array.isArray(r.labels) && r.labels.every((l) => typeof l === 'string'));
       return ok ? data : undefined;
     } catch {

@@ -70,7 +70,16 @@ export async function runDeleteRunner(args: ParsedArgs, env: NodeJS.ProcessEnv):
   const where = scopeLabel(api.scope);
   if (id !== undefined) {
     const outcome = await deleteById(api, Number(id), `runner id ${id}`, busyTimeout, interval);
-    stderrLine(outcome === 'deleted' ? `deleted runner id ${id} from ${where}` : `runner id ${id} was already gone from ${where}`);
+    if (outcome === 'deleted' || flag(args, 'name') === undefined) {
+      stderrLine(outcome === 'deleted' ? `deleted runner id ${id} from ${where}` : `runner id ${id} was already gone from ${where}`);
+      return;
+    }
+    // Gone by id, yet a runner of its JIT name may exist: GitHub removed the ephemeral runner after
+    // its job and a later read minted it again under the same name (the suffix is this identity's,
+    // so the name is ours alone). Deleting by name too leaves no runner behind the destroy.
+    const name = runnerName(args, command);
+    stderrLine(`runner id ${id} was already gone from ${where}; looking for runner "${name}" minted again since`);
+    await deleteByName(api, name, busyTimeout, interval);
     return;
   }
   const name = runnerName(args, command);

@@ -58,9 +58,22 @@ describe.each([true, false])('name filter %s', (nameFilter) => {
     const out = ok(await run(['delete-runner', ...ORG, '--api-url', emulator.url, '--id', String(jit.id), '--name', jit.name], { env }));
     expect(out.stderr).toContain(`deleted runner id ${jit.id}`);
     expect(emulator.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([`DELETE /orgs/octo-org/actions/runners/${jit.id} 204`]);
+    expect(listings()).toBe(0);
     const again = ok(await run(['delete-runner', ...ORG, '--api-url', emulator.url, '--id', String(jit.id), '--name', jit.name], { env }));
     expect(again.stderr).toContain(`runner id ${jit.id} was already gone`);
-    expect(listings()).toBe(0);
+    expect(again.stderr).toContain(`runner "${jit.name}" not found`);
+  });
+
+  test('delete-runner --id: gone by id, but minted again under its JIT name (GitHub removed the ephemeral runner, a later read minted it): deleted by name, none left', async () => {
+    const first = emulator.createRunner(REF, { name: uniqueName('jit-again') });
+    // GitHub removes the ephemeral runner after its job; the next read mints one of the same name.
+    const deleted = await fetch(`${emulator.url}/orgs/octo-org/actions/runners/${first.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${credential}` } });
+    expect(deleted.status).toBe(204);
+    const again = emulator.createRunner(REF, { name: first.name });
+    const out = ok(await run(['delete-runner', ...ORG, '--api-url', emulator.url, '--id', String(first.id), '--name', first.name], { env }));
+    expect(out.stderr).toContain(`runner id ${first.id} was already gone`);
+    expect(out.stderr).toContain(`deleted runner "${first.name}" (id ${again.id})`);
+    expect(emulator.runners(REF).filter((r) => r.name === first.name)).toEqual([]);
   });
 
   test('delete-runner refuses a by-name deletion without an identity or generation', async () => {
@@ -76,6 +89,8 @@ describe.each([true, false])('name filter %s', (nameFilter) => {
     const mine = emulator.createRunner(REF, { name: uniqueName('mine'), labels: [ownerMarker('ident-2')] });
     ok(await check(mine.name));
     const byHand = emulator.createRunner(REF, { name: uniqueName('byhand') });
+    // A listing up to 60 s old is trusted for a name's absence (docs/decisions.md): start afresh.
+    fs.rmSync(path.join(cache, 'cdktf-github-runners'), { recursive: true, force: true });
     expect(failure(await check(byHand.name.toUpperCase()))).toBe(
       `cdktf-github-runners: runner "${byHand.name}" (id ${byHand.id}) already exists in organization "octo-org" and this stack did not register it ` +
       `(it lacks the marker label ${ownerMarker('ident-2')}): its VM would take it over (config.sh --replace); give this runner another name, ` +
@@ -99,7 +114,9 @@ describe('a server without the name filter', () => {
     const fleet = Array.from({ length: 250 }, (_, i) => emulator.createRunner(REF, { name: `${base}-${i}`, labels: [ownerMarker(`id-${i}`)] }));
     for (let i = 0; i < 30; i++) emulator.createRunner(REF, { name: uniqueName('bystander') });
     emulator.clearRequests();
-    const queue = fleet.map((r, i) => () => run(['delete-runner', ...ORG, '--api-url', emulator.url, '--name', r.name, '--identity', `id-${i}`], { env, debug: false }));
+    // Last registered first: those runners are not on page 1, so the processes walk the list and
+    // share the walk through the cache (a runner found on page 1 costs its lookup and its delete).
+    const queue = fleet.map((r, i) => () => run(['delete-runner', ...ORG, '--api-url', emulator.url, '--name', r.name, '--identity', `id-${i}`], { env, debug: false })).reverse();
     const results: RunResult[] = [];
     const worker = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) results.push(ok(await job()));
@@ -119,6 +136,23 @@ describe('a server without the name filter', () => {
     expect(files).toHaveLength(1);
     expect(fs.statSync(path.join(dir, files[0])).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(path.join(dir, files[0]), 'utf8')).not.toContain(credential);
+  });
+
+  test('a cached listing dated in the future (a clock stepped back) is not trusted: the runner is found and deleted', async () => {
+    const base = uniqueName('future');
+    const fleet = Array.from({ length: 120 }, (_, i) => emulator.createRunner(REF, { name: `${base}-${i}`, labels: [ownerMarker(`fid-${i}`)] }));
+    const del = (i: number) => run(['delete-runner', ...ORG, '--api-url', emulator.url, '--name', fleet[i].name, '--identity', `fid-${i}`], { env, debug: false });
+    // The last runner is not on page 1: its deletion walks the list and leaves a cache file.
+    ok(await del(119));
+    const dir = path.join(cache, 'cdktf-github-runners');
+    const [file] = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => path.join(dir, f));
+    const future = Date.now() + 10 * 60_000;
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...data, walkStartedAt: future, runners: [] }));
+    fs.utimesSync(file, future / 1000, future / 1000);
+    const out = ok(await del(110));
+    expect(out.stderr).toContain(`deleted runner "${fleet[110].name}"`);
+    expect(emulator.runners(REF).some((r) => r.id === fleet[110].id)).toBe(false);
   });
 
   test('a lookup walking pages while other runners are deleted still finds its runner (pages read from the last to the first)', async () => {
