@@ -10,8 +10,9 @@ import { Workspace, canaryCredential, replaceConfig, runInstallScript, synthStac
 import { failure, runJson } from './diagnostics';
 
 // Rows O1–O9 of docs/reliability.md: destroy deletes only what this stack registered, and costs
-// at most two requests per runner, on the first engine of the harness (the three engines share
-// the runtime and the provisioners' semantics; test/e2e runs the lifecycle on all of them).
+// at most two requests per runner. O1–O5 and O9 run on every engine of the harness; the parallel
+// destroys and the page cap (O6–O8), where the engine only runs the same provisioner commands
+// many times, on the first.
 const engine = engines()[0];
 const ORG = 'octo-org';
 const REF = `org:${ORG}`;
@@ -33,7 +34,7 @@ function identities(ws: Workspace): Map<string, string> {
 /** The runtime's lines in a run's output that are not debug lines. */
 const lines = (text: string, re: RegExp) => text.split('\n').filter((l) => re.test(l));
 
-describe(`ownership on ${engine.id}`, () => {
+describe.each(engines().map((e) => [e.id, e] as const))('ownership on %s', (_id, engine) => {
   const ctx = useEmulator();
   const runners = (name: string) => ctx.emulator.runners(REF).filter((r) => r.name === name);
 

@@ -134,8 +134,7 @@ describe('synth time', () => {
 
 // --------------------------------------------------------- API values and plan time (Terraform)
 
-describe('hostile or malformed API answers, with a real Terraform', () => {
-  const engine = engines()[0];
+describe.each(engines().map((e) => [e.id, e] as const))('hostile or malformed API answers, with a real Terraform (%s)', (_id, engine) => {
   const credential = canaryCredential();
   const canaryDir = tempDir('sec-canary-');
   const canary = path.join(canaryDir, 'PWNED');
@@ -320,7 +319,7 @@ describe('the emulator\'s /_emulator controls', () => {
     });
     const none = await add({});
     expect(none.status).toBe(401);
-    expect((await none.json()).message).toMatch(/need the emulator admin token/);
+    expect(((await none.json()) as { message: string }).message).toMatch(/need the emulator admin token/);
     expect((await add({ authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await fetch(`${emulator.url}/_emulator/requests`)).status).toBe(401);
     expect((await add({ authorization: `Bearer ${emulator.adminToken}` })).status).toBe(204);
@@ -354,8 +353,7 @@ test('X6: a streamed (chunked) answer over 64 MiB is cut off while it is read', 
 
 // ----------------------------------------------------------- the install script, executed
 
-describe('the bash install script, executed in a sandbox against the emulator', () => {
-  const engine = engines()[0];
+describe.each(engines().map((e) => [e.id, e] as const))('the bash install script, executed in a sandbox against the emulator (%s)', (_id, engine) => {
   const credential = canaryCredential();
   const canaryDir = tempDir('sec-canary-');
   const canary = path.join(canaryDir, 'PWNED');
