@@ -130,6 +130,16 @@ function configInputs(input: InstallScriptInput): RunnerValue[] {
   return values;
 }
 
+/** What both scripts decode first: where to install, and the archive to fetch and verify. */
+function downloadValues(input: InstallScriptInput, dir: string): Omit<RunnerValue, 'env'>[] {
+  return [
+    { bashVar: 'RUNNER_DIR', psVar: 'RunnerDir', value: dir },
+    { bashVar: 'DOWNLOAD_URL', psVar: 'DownloadUrl', value: input.downloadUrl },
+    { bashVar: 'EXPECTED_SHA256', psVar: 'ExpectedSha256', value: input.sha256Checksum },
+    { bashVar: 'DOWNLOAD_TOKEN', psVar: 'DownloadToken', value: input.tempDownloadToken },
+  ];
+}
+
 function jitInput(input: InstallScriptInput): RunnerValue {
   return { env: RunnerInput.JIT_CONFIG, bashVar: 'JIT_CONFIG', psVar: 'JitConfig', value: input.jitConfig };
 }
@@ -155,10 +165,7 @@ function bash(input: InstallScriptInput, dir: string, service: boolean, user?: s
     'umask 077',
     '# decode_to VAR BASE64: VAR = the decoded bytes, trailing newlines included.',
     "decode_to() { IFS= read -r -d '' \"$1\" < <(printf '%s' \"$2\" | base64 --decode) || true; }",
-    bashValue('RUNNER_DIR', dir),
-    bashValue('DOWNLOAD_URL', input.downloadUrl),
-    bashValue('EXPECTED_SHA256', input.sha256Checksum),
-    bashValue('DOWNLOAD_TOKEN', input.tempDownloadToken),
+    ...downloadValues(input, dir).map((v) => bashValue(v.bashVar, v.value)),
   ];
   if (user) lines.push(bashValue('RUN_AS', user));
   lines.push(
@@ -222,10 +229,7 @@ function powershell(input: InstallScriptInput, dir: string, service: boolean): s
     '# Values are base64 text decoded into variables: none is ever parsed as PowerShell or batch',
     '# syntax, and the runner reads them from ACTIONS_RUNNER_INPUT_* variables, not its command line.',
     "$ErrorActionPreference = 'Stop'",
-    psValue('RunnerDir', dir),
-    psValue('DownloadUrl', input.downloadUrl),
-    psValue('ExpectedSha256', input.sha256Checksum),
-    psValue('DownloadToken', input.tempDownloadToken),
+    ...downloadValues(input, dir).map((v) => psValue(v.psVar, v.value)),
     "if (-not $ExpectedSha256) { throw \"cdktf-github-runners: no SHA-256 checksum for $($DownloadUrl): set sha256Checksum on the RunnerDownload; nothing was installed\" }",
     "$Archive = Join-Path ([System.IO.Path]::GetTempPath()) ('actions-runner-' + [guid]::NewGuid() + '.zip')",
     '$Headers = @{}',

@@ -71,24 +71,15 @@ export class SharedScope extends Construct {
     if (o.required) this.checksumRequired.add(platform);
     if (o.compute) this.checksumCompute.add(platform);
     for (const h of o.allowedHosts) if (!this.downloadHosts.includes(h)) this.downloadHosts.push(h);
-    if (this.downloadsSource === undefined) {
-      const source = this.runtime.dataSource(this, 'Downloads', this.conn, this.target, {
-        [QueryKey.OPERATION]: DataOperation.DOWNLOADS,
-      });
-      // The policy and host keys appear only when they list something (existing stacks' queries
-      // stay as they were), as the lists are known only at synth.
-      const base = { ...source.queryInput };
-      source.query = Lazy.anyValue({
-        produce: () => {
-          const q: Record<string, string> = { ...base, [QueryKey.PLATFORMS]: this.platforms.join(',') };
-          if (this.checksumRequired.size > 0) q[QueryKey.CHECKSUM_REQUIRED] = [...this.checksumRequired].join(',');
-          if (this.checksumCompute.size > 0) q[QueryKey.CHECKSUM_COMPUTE] = [...this.checksumCompute].join(',');
-          if (this.downloadHosts.length > 0) q[QueryKey.DOWNLOAD_HOSTS] = this.downloadHosts.join(',');
-          return q;
-        },
-      }) as unknown as Record<string, string>;
-      this.downloadsSource = source;
-    }
+    // The policy and host keys appear only when they list something (existing stacks' queries
+    // stay as they were), as the lists are known only at synth.
+    this.downloadsSource ??= this.lazySource('Downloads', DataOperation.DOWNLOADS, () => {
+      const q: Record<string, string> = { [QueryKey.PLATFORMS]: this.platforms.join(',') };
+      if (this.checksumRequired.size > 0) q[QueryKey.CHECKSUM_REQUIRED] = [...this.checksumRequired].join(',');
+      if (this.checksumCompute.size > 0) q[QueryKey.CHECKSUM_COMPUTE] = [...this.checksumCompute].join(',');
+      if (this.downloadHosts.length > 0) q[QueryKey.DOWNLOAD_HOSTS] = this.downloadHosts.join(',');
+      return q;
+    });
     return this.downloadsSource;
   }
 
@@ -147,21 +138,20 @@ export class SharedScope extends Construct {
   public jitConfig(key: string, spec: Record<string, unknown>): DataExternal {
     if (this.jitRunners.has(key)) throw new Error(`two jit runners share the key "${key}" in one scope: give them different construct ids`);
     this.jitRunners.set(key, Fn.jsonencode(spec));
-    if (this.jitSource === undefined) {
-      const source = this.runtime.dataSource(this, 'JitConfigs', this.conn, this.target, {
-        [QueryKey.OPERATION]: DataOperation.JIT_CONFIGS,
-      });
-      // Static keys plus one entry per runner, known only once every runner has registered.
-      const base = { ...source.queryInput };
-      source.query = Lazy.anyValue({
-        produce: () => {
-          const q: Record<string, string> = { ...base };
-          for (const [k, v] of this.jitRunners) q[`${QueryKey.RUNNER_PREFIX}${k}`] = v;
-          return q;
-        },
-      }) as unknown as Record<string, string>;
-      this.jitSource = source;
-    }
+    // One entry per runner, known only once every runner has registered.
+    this.jitSource ??= this.lazySource('JitConfigs', DataOperation.JIT_CONFIGS, () => {
+      const q: Record<string, string> = {};
+      for (const [k, v] of this.jitRunners) q[`${QueryKey.RUNNER_PREFIX}${k}`] = v;
+      return q;
+    });
     return this.jitSource;
+  }
+
+  /** A data source of this scope whose query is its static keys plus `keys()`, computed at synth. */
+  private lazySource(id: string, operation: string, keys: () => Record<string, string>): DataExternal {
+    const source = this.runtime.dataSource(this, id, this.conn, this.target, { [QueryKey.OPERATION]: operation });
+    const base = { ...source.queryInput };
+    source.query = Lazy.anyValue({ produce: () => ({ ...base, ...keys() }) }) as unknown as Record<string, string>;
+    return source;
   }
 }

@@ -5,7 +5,7 @@ import { Connection, parseApiUrl } from './connection';
 import { FetchInit, MiniResponse, nodeFetch, ResponseTooLargeError } from './http';
 import { RuntimeEnv } from '../contract';
 import { Credential, describeCredential, resolveCredential } from './credentials';
-import { ErrorContext, explainRequestError, Subject, TransportError, UserError } from './errors';
+import { ErrorContext, explainRequestError, findCause, Subject, TransportError, UserError } from './errors';
 import { redactor, stderrLine } from './redact';
 import { Scope, scopeLabel, scopeParams } from './scope';
 import { readSettings, Settings } from './settings';
@@ -197,14 +197,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
 }
 
 /** The ResponseTooLargeError behind an error (octokit wraps what fetch throws as a 500 with a cause). */
-function tooLarge(e: unknown): ResponseTooLargeError | undefined {
-  let cur: unknown = e;
-  for (let i = 0; i < 4 && cur; i++) {
-    if (cur instanceof ResponseTooLargeError) return cur;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
+const tooLarge = (e: unknown) => findCause(e, ResponseTooLargeError);
 
 function rateLimitAnswer(e: { response?: { headers: Record<string, string> } }): boolean {
   const h = e.response?.headers ?? {};

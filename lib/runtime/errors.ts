@@ -134,7 +134,7 @@ export function explainRequestError(err: unknown, ctx: ErrorContext): string {
   const runnerIn = subject.runner !== undefined ? `runner ${subject.runner} in ${ctx.scopeLabel}` : ctx.scopeLabel;
 
   if (!e.response) {
-    const t = findTransport(err);
+    const t = findCause(err, TransportError);
     if (t?.kind === 'timeout') {
       return `${req} timed out after ${ctx.settings.requestTimeout} s (CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT), ${attemptsText(e)} within ${budgetText(ctx.settings)}: check the network path to the API or raise the timeout`;
     }
@@ -244,10 +244,11 @@ function permissionHint(e: HttpErrorLike, ctx: ErrorContext): string {
   return accepted.length > 0 ? `${need} (GitHub says ${accepted.join('; ')})` : need;
 }
 
-function findTransport(err: unknown): TransportError | undefined {
+/** The first error of class `cls` in `err`'s cause chain (octokit wraps what fetch throws). */
+export function findCause<T extends Error>(err: unknown, cls: new (...args: never[]) => T): T | undefined {
   let cur: unknown = err;
   for (let i = 0; i < 5 && cur; i++) {
-    if (cur instanceof TransportError) return cur;
+    if (cur instanceof cls) return cur;
     cur = (cur as { cause?: unknown }).cause;
   }
   return undefined;

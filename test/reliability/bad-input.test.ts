@@ -5,6 +5,7 @@ import {
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { engines } from '../terraform/harness';
 import { Workspace, canaryCredential, synthStack, testApp } from '../e2e/support';
+import { thrown } from './diagnostics';
 
 /**
  * Rows B1-B12 of test/reliability/matrix.json ("input"): bad input fails early, on one line that
@@ -13,17 +14,6 @@ import { Workspace, canaryCredential, synthStack, testApp } from '../e2e/support
  */
 
 // ---------------------------------------------------------------- synth time (B1-B5)
-
-/** The message of what `build` throws while constructing (no synth: the construct itself must throw). */
-function thrown(build: (stack: TerraformStack) => void): string {
-  const stack = new TerraformStack(Testing.app(), 'bad-input');
-  try {
-    build(stack);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('the construct accepted the bad input');
-}
 
 /** One line, naming `value`, matching `says` (the rule and what to do). */
 function expectOneLine(message: string, value: string, says: RegExp): void {

@@ -1,3 +1,4 @@
+import { TerraformStack, Testing } from 'cdktf';
 import { RunResult } from '../terraform/harness';
 import { Workspace } from '../e2e/support';
 
@@ -42,3 +43,14 @@ export function failure(run: JsonRun): string | undefined {
 }
 
 const PREFIX = 'cdktf-github-runners: ';
+
+/** The message of what `build` throws while constructing (no synth: the construct itself must throw). */
+export function thrown(build: (stack: TerraformStack) => void): string {
+  const stack = new TerraformStack(Testing.app(), 'bad-input');
+  try {
+    build(stack);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('the construct accepted the bad input');
+}

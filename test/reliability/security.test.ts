@@ -10,6 +10,7 @@ import { nodeFetch } from '../../lib/runtime/http';
 import { checkChecksum, checkDownloadToken, checkDownloadUrl, checkFilename, checkJitConfig, checkRunnerToken } from '../../lib/runtime/answers';
 import { engines, tempDir } from '../terraform/harness';
 import { Workspace, canaryCredential, synthStack } from '../e2e/support';
+import { thrown } from './diagnostics';
 import { payloads, runVm, scriptValue, VmRun } from './sandbox';
 import { synthJson } from '../constructs/synth';
 
@@ -22,16 +23,6 @@ import { synthJson } from '../constructs/synth';
 
 const ORG = 'octo-org';
 const LOCAL = 'http://127.0.0.1:1';
-
-function thrown(build: (stack: TerraformStack) => void): string {
-  const stack = new TerraformStack(Testing.app(), 'security');
-  try {
-    build(stack);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('the construct accepted the bad input');
-}
 
 function oneLine(message: string): void {
   expect(message).not.toMatch(/[\r\n]/);
