@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { JitField, OWNER_MARKER_DIGITS, OWNER_MARKER_PREFIX, ProvisionerCommand, TokenResult, jitKey } from './contract';
+import { DataOperation, JitField, OWNER_MARKER_DIGITS, OWNER_MARKER_PREFIX, ProvisionerCommand, QueryKey, TokenResult, jitKey } from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
 import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
@@ -82,7 +82,7 @@ export interface RunnerOptions extends ConnectionProps {
  * The token is minted by the scope's shared data source. Its query references the scope's epoch,
  * a resource whose triggers hash every registration-token runner's identity triggers, so adding,
  * removing or redefining a runner replaces the epoch and defers the read (and the mint) to that
- * apply; a JIT runner's entry in the JIT source references its own identity id instead.
+ * apply. A JIT runner has a data source of its own, whose query references its own identity id.
  */
 export abstract class RunnerBase extends Construct {
   /** The runner's name on GitHub (with the generation suffix for a JIT runner). */
@@ -188,12 +188,17 @@ export abstract class RunnerBase extends Construct {
     let captured: Record<string, string>;
     if (this.jit) {
       const key = this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.');
-      const source = shared.jitConfig(key, {
-        name: props.name,
-        generation: this.identity.id,
-        labels: this.labels,
-        runner_group: this.runnerGroup ?? '',
-        work_folder: this.workFolder ?? '',
+      // Its own source, referencing only its own identity: a source shared by the scope made every
+      // credentials resource depend on every identity (N² state; docs/decisions.md).
+      const source = runtime.dataSource(this, 'JitConfig', conn, target, {
+        [QueryKey.OPERATION]: DataOperation.JIT_CONFIGS,
+        [`${QueryKey.RUNNER_PREFIX}${key}`]: Fn.jsonencode({
+          name: props.name,
+          generation: this.identity.id,
+          labels: this.labels,
+          runner_group: this.runnerGroup ?? '',
+          work_folder: this.workFolder ?? '',
+        }),
       });
       const field = (f: string) => source.result.lookup(jitKey(key, f));
       captured = {

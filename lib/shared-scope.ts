@@ -11,7 +11,8 @@ const CLAIMED = new WeakMap<TerraformStack, Map<string, string>>();
 
 /**
  * What the constructs of one stack that target the same scope (through the same connection)
- * share: one downloads call, one registration token and one JIT call per plan, not one per VM.
+ * share: one downloads call and one registration token per plan, not one per VM (a JIT runner
+ * has a source of its own, see RunnerBase).
  * Each data source's query is assembled lazily at synth time from everything that registered.
  */
 export class SharedScope extends Construct {
@@ -31,11 +32,9 @@ export class SharedScope extends Construct {
   private readonly tokenRunners = new Map<string, Record<string, string>>();
   private readonly unresolvedNames: string[] = [];
   private readonly downloadHosts: string[] = [];
-  private readonly jitRunners = new Map<string, string>();
   private downloadsSource?: DataExternal;
   private registrationSource?: DataExternal;
   private epoch?: NullResource;
-  private jitSource?: DataExternal;
 
   private constructor(stack: TerraformStack, id: string, private readonly conn: Connection, private readonly target: ScopeRef) {
     super(stack, id);
@@ -132,19 +131,6 @@ export class SharedScope extends Construct {
       for (const [key, value] of entries) if (typeof value === 'string' && value.includes('${')) out[`${path}:${key}`] = value;
     }
     return out;
-  }
-
-  /** The JIT data source, now also minting for the runner `key` described by `spec`. */
-  public jitConfig(key: string, spec: Record<string, unknown>): DataExternal {
-    if (this.jitRunners.has(key)) throw new Error(`two jit runners share the key "${key}" in one scope: give them different construct ids`);
-    this.jitRunners.set(key, Fn.jsonencode(spec));
-    // One entry per runner, known only once every runner has registered.
-    this.jitSource ??= this.lazySource('JitConfigs', DataOperation.JIT_CONFIGS, () => {
-      const q: Record<string, string> = {};
-      for (const [k, v] of this.jitRunners) q[`${QueryKey.RUNNER_PREFIX}${k}`] = v;
-      return q;
-    });
-    return this.jitSource;
   }
 
   /** A data source of this scope whose query is its static keys plus `keys()`, computed at synth. */

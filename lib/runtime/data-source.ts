@@ -10,8 +10,9 @@ import { completeChecksums, downloadsResult, parsePlatforms } from './downloads'
 import { UserError } from './errors';
 import {
   createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
-  JitRequest, listDownloads, listRunners, listRunnersStable, resolveRunnerGroup, Runner, RunnerGroup, runnerSummary,
+  JitRequest, listDownloads, listRunners, resolveRunnerGroup, Runner, RunnerGroup, runnerSummary,
 } from './operations';
+import { ScopeListing } from './listing-cache';
 import { runnerUrl, scopeFrom, scopeLabel } from './scope';
 
 /**
@@ -77,7 +78,7 @@ export async function answerQuery(query: Query, env: NodeJS.ProcessEnv): Promise
     case DataOperation.RUNNERS:
       return runnersResult(api, query);
     default:
-      return jitConfigs(api, query);
+      return jitConfigs(api, query, new ScopeListing(api, env));
   }
 }
 
@@ -155,9 +156,12 @@ function parseSpec(key: string, text: string): JitRunnerSpec {
 }
 
 /**
- * Mints a JIT configuration for each runner that does not exist yet. The scope's runners are
- * listed once; a runner that already exists (a re-plan, or the config was already used) gets
- * status `existing` and no config, so re-reading never mints twice.
+ * Mints a JIT configuration for each runner that does not exist yet. The scope's runners come
+ * from one listing shared by the reads of a plan or apply (each JIT runner has its own source, so
+ * its own process); a runner that already exists (a re-plan, or the config was already used) gets
+ * status `existing` and no config, so re-reading never mints twice. A listing up to a minute old
+ * may miss a runner minted meanwhile: GitHub then refuses the mint (409, the generation name is
+ * taken) and the runner found under that name is answered as `existing`.
  *
  * All or nothing: a configuration reaches Terraform only through this program's answer, so when
  * a mint fails, the runners this read minted (the failing one included, if GitHub acted before
@@ -165,7 +169,7 @@ function parseSpec(key: string, text: string): JitRunnerSpec {
  * would find them `existing`, and their VMs would get no configuration. Everything that can be
  * checked is checked before the first mint.
  */
-async function jitConfigs(api: Api, query: Query): Promise<Record<string, string>> {
+async function jitConfigs(api: Api, query: Query, listing: ScopeListing): Promise<Record<string, string>> {
   const specs: [string, JitRunnerSpec][] = [];
   for (const [k, v] of Object.entries(query)) {
     if (k.startsWith(QueryKey.RUNNER_PREFIX)) {
@@ -183,13 +187,13 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
     if (seen.has(name)) throw new UserError(`two runner entries resolve to the same runner name "${name}": give each runner its own name`);
     seen.add(name);
   }
-  // A walk that still sees every runner while others are deleted: a runner missed here would be minted twice (409).
-  const existing = new Map((await listRunnersStable(api)).map((r) => [r.name, r]));
+  // From a walk that still sees every runner while others are deleted (listRunnersStable).
+  const existing = new Map((await listing.snapshot()).map((r) => [r.name.toLowerCase(), r]));
   const groups = new Map<string, RunnerGroup[]>();
   const toMint: [string, JitRequest][] = [];
   for (const [key, spec] of specs) {
     const name = names.get(key)!;
-    const found = existing.get(name);
+    const found = existing.get(name.toLowerCase());
     if (found) {
       put(result, key, '', found.id, name, 'existing');
       continue;
@@ -206,7 +210,12 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
       current = body.name;
       const jit = await mintOnce(api, body);
       current = undefined;
+      if ('existing' in jit) {
+        put(result, key, '', jit.existing.id, body.name, 'existing');
+        continue;
+      }
       minted.push({ id: jit.runner.id, name: body.name });
+      listing.noteCreated({ id: jit.runner.id, name: body.name });
       put(result, key, jit.encoded_jit_config, jit.runner.id, body.name, 'minted');
     }
   } catch (err) {
@@ -216,16 +225,23 @@ async function jitConfigs(api: Api, query: Query): Promise<Record<string, string
 }
 
 /**
- * One JIT mint. A 409 on a retried mint means its first attempt was lost after GitHub acted (a
- * timeout or reset): the name is unique to this resource's generation and Terraform holds the
- * state lock. That runner's configuration never reached Terraform, so it is deleted and minted
- * again, once. A 409 on a first attempt is reported as it is.
+ * One JIT mint. A 409 on a first attempt means the generation name exists already, minted after
+ * the listing this read used was walked: that runner is the answer (`existing`), as a fresh
+ * listing would have said. A 409 on a retried mint means its first attempt was lost after GitHub
+ * acted (a timeout or reset): the name is unique to this resource's generation and Terraform holds
+ * the state lock. That runner's configuration never reached Terraform, so it is deleted and minted
+ * again, once.
  */
-async function mintOnce(api: Api, body: JitRequest): Promise<JitConfig> {
+async function mintOnce(api: Api, body: JitRequest): Promise<JitConfig | { existing: Runner }> {
   try {
     return await generateJitConfig(api, body);
   } catch (err) {
-    if (!(err instanceof UserError) || err.status !== 409 || (err.attempts ?? 1) < 2) throw err;
+    if (!(err instanceof UserError) || err.status !== 409) throw err;
+    if ((err.attempts ?? 1) < 2) {
+      const there = await findRunnerByName(api, body.name);
+      if (there) return { existing: there };
+      throw err;
+    }
     const orphan = await findRunnerByName(api, body.name);
     if (orphan && (orphan.busy || orphan.status === 'online')) throw err;
     if (orphan) await deleteIfThere(api, orphan.id);

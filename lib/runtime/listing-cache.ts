@@ -24,6 +24,8 @@ export const CACHE_TTL_MS = 60_000;
 /** A walk holding the lock longer than this is presumed dead. */
 const LOCK_STALE_MS = 60_000;
 const POLL_MS = 100;
+/** The created-runners journal is dropped past this size (some 15,000 entries). */
+const JOURNAL_MAX_BYTES = 1 << 20;
 
 interface CacheFile {
   readonly version: 1;
@@ -73,6 +75,33 @@ export class ScopeListing {
     // runner gone.
     if (probe.complete || probe.match) return { runner: probe.match, cached: false };
     return { runner: (await this.sharedWalk(since)).find((r) => sameName(r.name, name)), cached: false };
+  }
+
+  /**
+   * Every runner of the scope for a JIT read's "does this generation name exist yet?": a walk up to
+   * CACHE_TTL_MS old (another read's, or one this call does and shares), plus the runners this
+   * user minted since that walk began. A miss may be stale only for a runner minted elsewhere in
+   * that minute; its mint then answers 409, which the caller takes as "exists" (see jitConfigs).
+   * So a plan of N JIT runners, each read in its own process, lists the scope about once.
+   */
+  public async snapshot(): Promise<Runner[]> {
+    const cached = this.read();
+    if (cached) return cached.runners.map(fromCache);
+    return this.sharedWalk(Date.now() - CACHE_TTL_MS);
+  }
+
+  /**
+   * Records a runner this process just created, for snapshots of walks begun before it (one line
+   * appended to the scope's journal, written whole by O_APPEND).
+   */
+  public noteCreated(runner: { id: number; name: string }): void {
+    if (!this.dir) return;
+    const line = JSON.stringify({ id: runner.id, name: runner.name, at: Date.now() });
+    try {
+      fs.appendFileSync(path.join(this.dir, `${this.fileKey()}.created`), `${line}\n`, { mode: 0o600 });
+    } catch {
+      // Without the journal a later read may try the mint again: GitHub answers 409, taken as "exists".
+    }
   }
 
   /**
@@ -139,10 +168,42 @@ export class ScopeListing {
       if (data.version !== 1 || data.key !== this.key || typeof data.walkStartedAt !== 'number' || !Array.isArray(data.runners)) return undefined;
       if (!fresh(data.walkStartedAt)) return undefined;
       const ok = data.runners.every((r) => typeof r?.id === 'number' && typeof r.name === 'string' && Array.isArray(r.labels) && r.labels.every((l) => typeof l === 'string'));
-      return ok ? data : undefined;
+      return ok ? { ...data, runners: [...data.runners, ...this.createdSince(data.walkStartedAt, data.runners)] } : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** Runners the journal says were created at or after `since` and missing from `known`. */
+  private createdSince(since: number, known: CacheFile['runners']): CacheFile['runners'] {
+    const file = path.join(this.dir!, `${this.fileKey()}.created`);
+    let text: string;
+    try {
+      const st = fs.lstatSync(file);
+      if (!st.isFile() || Date.now() - st.mtimeMs > CACHE_TTL_MS) return [];
+      // Only hints, never pruned line by line: past a size, start it afresh.
+      if (st.size > JOURNAL_MAX_BYTES) {
+        fs.rmSync(file, { force: true });
+        return [];
+      }
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return [];
+    }
+    const names = new Set(known.map((r) => r.name.toLowerCase()));
+    const out: CacheFile['runners'] = [];
+    for (const line of text.split('\n')) {
+      try {
+        const e = JSON.parse(line) as { id?: unknown; name?: unknown; at?: unknown };
+        if (typeof e.id !== 'number' || typeof e.name !== 'string' || typeof e.at !== 'number') continue;
+        if (e.at < since || e.at > Date.now() || names.has(e.name.toLowerCase())) continue;
+        names.add(e.name.toLowerCase());
+        out.push({ id: e.id, name: e.name, labels: [], status: 'offline', busy: false, os: '' });
+      } catch {
+        // A torn or foreign line is skipped: the journal only ever adds hints.
+      }
+    }
+    return out;
   }
 
   private write(runners: Runner[], walkStartedAt: number): void {

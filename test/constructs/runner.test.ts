@@ -69,19 +69,25 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(creds.triggers.runner_name).toBe('vm-a');
   });
 
-  test('jit: one shared data source with an entry per runner, generation from the identity', () => {
+  test('jit: a data source per runner, referencing only its own identity (linear state)', () => {
     const json = synthJson((s) => {
       make(s, 'A', { name: 'vm-a', jit: true, labels: ['x64'] });
       make(s, 'B', { name: 'vm-b', jit: true });
     });
-    const sources = Object.values<any>(json.data.external).filter((d) => d.query.operation === 'jit-configs');
-    expect(sources).toHaveLength(1);
-    const entries = Object.keys(sources[0].query).filter((k) => k.startsWith('runner:'));
-    expect(entries).toEqual(['runner:test.A', 'runner:test.B']);
-    expect(sources[0].query['runner:test.A']).toMatch(/jsonencode\(\{"name" = "vm-a", "generation" = null_resource\.A_Identity_\w+\.id, "labels" = \["x64"\]/);
-    expect(sources[0].query['runner:test.B']).toMatch(/"labels" = \["self-hosted"\]/);
+    const sources = Object.entries<any>(json.data.external).filter(([, d]) => d.query.operation === 'jit-configs');
+    expect(sources).toHaveLength(2);
+    const [[keyA, a], [, b]] = sources;
+    expect(Object.keys(a.query).filter((k) => k.startsWith('runner:'))).toEqual(['runner:test.A']);
+    expect(Object.keys(b.query).filter((k) => k.startsWith('runner:'))).toEqual(['runner:test.B']);
+    expect(a.query).toMatchObject(scopeKeys);
+    expect(a.query['runner:test.A']).toMatch(/jsonencode\(\{"name" = "vm-a", "generation" = null_resource\.A_Identity_\w+\.id, "labels" = \["x64"\]/);
+    expect(b.query['runner:test.B']).toMatch(/"labels" = \["self-hosted"\]/);
+    // Each source references one identity: its own.
+    expect(JSON.stringify(a).match(/null_resource\.\w+_Identity_\w+/g)).toEqual([expect.stringMatching(/^null_resource\.A_Identity_/)]);
+    expect(JSON.stringify(b)).not.toMatch(/A_Identity_/);
+    expect(keyA).toMatch(/^A_JitConfig_/);
     const creds = find(json, 'resource', 'null_resource', 'A/Credentials');
-    expect(creds.triggers.jit_config).toMatch(/^\$\{sensitive\(data\.external\.\S+\.result\["test\.A:jit_config"\]\)\}$/);
+    expect(creds.triggers.jit_config).toBe(`\${sensitive(data.external.${keyA}.result["test.A:jit_config"])}`);
     const identity = find(json, 'resource', 'null_resource', 'A/Identity');
     expect(identity.triggers.mode).toBe('jit');
     // Deleted by the id captured at mint, from the credentials (replaced whenever the identity is).

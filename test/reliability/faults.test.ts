@@ -247,22 +247,44 @@ describe(`faults on ${engine.id}`, () => {
   }
   const JIT = '/actions/runners/generate-jitconfig$';
 
-  test('F16: the second of three JIT mints refused: nothing left on GitHub; the next apply configures every VM', async () => {
+  /** The JIT configuration each runner's credentials captured in state, by runner name. */
+  const capturedConfigs = (ws: Workspace): Map<string, string> => {
+    const state = JSON.parse(ws.state());
+    const out = new Map<string, string>();
+    for (const r of state.resources ?? []) {
+      if (r.type !== 'null_resource' || !/_Credentials_/.test(r.name)) continue;
+      for (const inst of r.instances) out.set(inst.attributes.triggers.runner_name, inst.attributes.triggers.jit_config);
+    }
+    return out;
+  };
+
+  test('F16: the second of three JIT mints refused: the others keep their configuration, none is left without one; the next apply mints only the refused runner', async () => {
     const ws = await jitFleet('f16');
     ctx.emulator.clearRequests();
     fault({ method: 'POST', path: JIT, times: 1 }); // the first mint goes through
-    fault({ method: 'POST', path: JIT, status: 422, body: JSON.stringify({ message: 'Validation Failed', status: '422' }) });
+    fault({ method: 'POST', path: JIT, status: 422, times: 1, body: JSON.stringify({ message: 'Validation Failed', status: '422' }) });
     const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
     expect(apply.code).not.toBe(0);
-    expect(failure(apply)).toMatch(/^.*422.* \(the 1 JIT runner\(s\) minted in this run were deleted again; the next apply mints them afresh\)$/);
-    expect(answers(RUNNER, 'DELETE')).toEqual([204]);
-    expect(runnersNamed('f16-')).toEqual([]);
+    // Each runner is read (and minted) on its own: the refused one fails alone, with nothing to undo.
+    expect(failure(apply)).toMatch(/^GitHub refused the JIT configuration for runner "f16-\d-[0-9a-f]{8}" in organization "octo-org" \(422 "Validation Failed"\): check its labels \(1 to 100\), runner group and work folder$/);
+    expect(apply.errors).toHaveLength(1);
+    expect(answers(RUNNER, 'DELETE')).toEqual([]);
+    // Every runner left on GitHub has its configuration in state: no VM is left without one.
+    const registered = runnersNamed('f16-').map((r) => r.name);
+    expect(registered.length).toBeGreaterThanOrEqual(1);
+    expect(registered.length).toBeLessThanOrEqual(2);
+    const captured = capturedConfigs(ws);
+    for (const name of registered) expect(captured.get(name)?.length).toBeGreaterThan(20);
 
+    ctx.emulator.clearRequests();
     const again = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
     expect(failure(again)).toBeUndefined();
+    expect(answers(JIT, 'POST')).toEqual(Array(3 - registered.length).fill(201));
     const out = await ws.outputs();
     for (const i of [1, 2, 3]) expect(out[`config${i}`].length).toBeGreaterThan(20);
     expect(runnersNamed('f16-')).toHaveLength(3);
+    // The runners minted by the first apply kept the configuration captured then.
+    for (const name of registered) expect(capturedConfigs(ws).get(name)).toBe(captured.get(name));
     await ws.destroy();
     expect(runnersNamed('f16-')).toEqual([]);
   });
@@ -297,8 +319,12 @@ describe(`faults on ${engine.id}`, () => {
     fault(Faults.serverError({ status: 503, path: JIT, times: 0 }));
     const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
     expect(apply.code).not.toBe(0);
-    expect(failure(apply)).toMatch(/^GitHub answered 503 .*, 2 attempts within the retry budget of 3 s .* \(the 1 JIT runner\(s\) minted in this run were deleted again; the next apply mints them afresh\)$/);
-    expect(answers(JIT, 'POST')).toEqual([0, 503]);
+    // Each runner's read fails on its own; the one whose lost mint GitHub acted on says it undid it.
+    const messages = apply.errors.map((e) => failure({ ...apply, errors: [e] }));
+    expect(messages).toHaveLength(3);
+    expect(messages.filter((m) => /^GitHub answered 503 .*, 2 attempts within the retry budget of 3 s .* \(the 1 JIT runner\(s\) minted in this run were deleted again; the next apply mints them afresh\)$/.test(m ?? ''))).toHaveLength(1);
+    expect(messages.every((m) => /^GitHub answered 503 /.test(m ?? ''))).toBe(true);
+    expect(answers(JIT, 'POST').filter((c) => c === 0)).toEqual([0]);
     expect(answers(RUNNER, 'DELETE')).toEqual([204]);
     expect(runnersNamed('f18-')).toEqual([]);
 
