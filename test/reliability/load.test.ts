@@ -12,9 +12,8 @@ import { Workspace, synthStack, useEmulator } from '../e2e/support';
  * The mix: 25 registration-token runners of one organization, each with a stand-in VM (a
  * null_resource whose local-exec runs the rendered install script: download, SHA-256 check,
  * config.sh against the emulator, svc.sh start), and 25 JIT runners spread over the three scope
- * kinds (9 enterprise, 8 organization, 8 repository). The runtime spaces its writes 1 s apart per
- * process and a scope's JIT configurations are minted by one process, so spreading them keeps the
- * apply inside the time budget while each JIT source still mints 8 or 9 in a row.
+ * kinds (9 enterprise, 8 organization, 8 repository). Each JIT runner is read (and minted) by a
+ * process of its own, which shares one listing of its scope with the others.
  *
  * The rate limit: the emulator's own primary limit (seed.rateLimit) opens a one-hour window, so a
  * reset "a few seconds away" cannot be had from it. Instead, once the apply has made
