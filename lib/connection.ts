@@ -1,5 +1,4 @@
 import { QueryKey } from './contract';
-import { validateApiUrl, validateCredentialEnv } from './validation';
 
 /** Where the GitHub API is and which environment variable holds the credential. */
 export interface ConnectionProps {
@@ -25,9 +24,8 @@ export interface Connection {
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
+/** The connection of checked props (see validateConnection in lib/validation.ts). */
 export function resolveConnection(props: ConnectionProps): Connection {
-  validateApiUrl(props.apiUrl);
-  validateCredentialEnv(props.credentialEnv);
   return { apiUrl: props.apiUrl ?? DEFAULT_API_URL, credentialEnv: props.credentialEnv ?? '' };
 }
 

@@ -1,5 +1,5 @@
 import { Fn, Token } from './cdktf';
-import { joinList } from './validation';
+import { joinList, validateInstallScript } from './validation';
 
 /**
  * Renders what a VM's user data runs to become a runner: bash for linux and osx, PowerShell for
@@ -63,7 +63,6 @@ const DEFAULT_DIR: Record<string, string> = {
   win: 'C:\\actions-runner',
 };
 
-const SAFE_USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
 
 /** The runner's environment inputs (actions/runner reads `ACTIONS_RUNNER_INPUT_<NAME>`). */
 export const RunnerInput = {
@@ -95,15 +94,7 @@ export function posixQuote(value: string): string {
 }
 
 export function renderInstallScript(input: InstallScriptInput, options: InstallScriptOptions = {}): string {
-  if (!(input.os in DEFAULT_DIR)) {
-    throw new Error(`installScript() needs a download with a literal os (linux, osx or win), got "${input.os}"`);
-  }
-  if (options.runAsUser !== undefined && !SAFE_USER.test(options.runAsUser)) {
-    throw new Error(`invalid runAsUser "${options.runAsUser}": use a local user name (lowercase letters, digits, _ . -)`);
-  }
-  if (options.installDir !== undefined && /['\n\r]|\$\{|%\{/.test(options.installDir)) {
-    throw new Error('invalid installDir: quotes, newlines and template markers are not allowed in the path');
-  }
+  validateInstallScript(input.os, options, Object.keys(DEFAULT_DIR));
   const dir = options.installDir ?? DEFAULT_DIR[input.os];
   const service = options.service ?? true;
   return input.os === 'win' ? powershell(input, dir, service) : bash(input, dir, service, options.runAsUser);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { LocalExecProvisioner, TerraformElement } from './cdktf';
 import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
 import { RuntimeProgram } from './runtime-program';
-import { validateCredentialEnv, validatePositive } from './validation';
+import { checkedAt, validateRetiredRunner } from './validation';
 
 /** Props of {@link RetiredRunner}. */
 export interface RetiredRunnerProps {
@@ -35,8 +35,7 @@ export interface RetiredRunnerProps {
 export class RetiredRunner extends Construct {
   constructor(scope: Construct, id: string, props: RetiredRunnerProps = {}) {
     super(scope, id);
-    validatePositive(props.busyTimeout, 'busyTimeout');
-    validateCredentialEnv(props.credentialEnv);
+    checkedAt(this, () => validateRetiredRunner(props));
     const credentialEnv = props.credentialEnv ?? '';
     const runtime = RuntimeProgram.of(this);
     const options = { credentialEnv, credentialEnvFromState: true, busyTimeout: props.busyTimeout };

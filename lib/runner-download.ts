@@ -5,6 +5,7 @@ import { ConnectionProps, resolveConnection } from './connection';
 import { normalizeArch, normalizeOs } from './platform';
 import { ScopeProps, ScopeRef, scopeFromProps } from './scope';
 import { SharedScope } from './shared-scope';
+import { checkedAt, validateDownload } from './validation';
 
 /** Props of {@link RunnerDownload}. */
 export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {
@@ -46,9 +47,6 @@ export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {
   readonly computeChecksum?: boolean;
 }
 
-const VERSION = /^\d+\.\d+\.\d+$/;
-const SHA256 = /^[0-9a-f]{64}$/;
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /**
  * The runner application archive for one OS and architecture, from GitHub's downloads list.
@@ -78,24 +76,16 @@ export class RunnerDownload extends Construct {
 
   constructor(scope: Construct, id: string, props: RunnerDownloadProps) {
     super(scope, id);
-    this._scope = scopeFromProps(props, 'RunnerDownload');
+    const hosts = (props.allowedDownloadHosts ?? []).map((h) => (Token.isUnresolved(h) ? h : h.toLowerCase()));
+    this._scope = checkedAt(this, () => {
+      validateDownload(props, hosts);
+      return scopeFromProps(props, 'RunnerDownload');
+    });
     const conn = resolveConnection(props);
-    this.os = normalizeOs(props.os);
-    this.architecture = normalizeArch(props.architecture);
-    if (props.version !== undefined && !Token.isUnresolved(props.version) && !VERSION.test(props.version)) {
-      throw new Error(`invalid runner version "${props.version}": use a release number such as 2.329.0`);
-    }
-    if (props.sha256Checksum !== undefined && !Token.isUnresolved(props.sha256Checksum) && !SHA256.test(props.sha256Checksum)) {
-      throw new Error('invalid sha256Checksum: use the 64 lowercase hexadecimal characters of the archive\'s SHA-256');
-    }
+    this.os = checkedAt(this, () => normalizeOs(props.os));
+    this.architecture = checkedAt(this, () => normalizeArch(props.architecture));
     this.pinned = props.version !== undefined;
     const platform = `${this.os}/${this.architecture}${props.version !== undefined ? `@${props.version}` : ''}`;
-    const hosts = (props.allowedDownloadHosts ?? []).map((h) => (Token.isUnresolved(h) ? h : h.toLowerCase()));
-    for (const h of hosts) {
-      if (!Token.isUnresolved(h) && !HOSTNAME.test(h)) {
-        throw new Error(`invalid allowedDownloadHosts entry "${h}": give a host name such as mirror.example.com (no scheme, port or path)`);
-      }
-    }
     this.dataSource = SharedScope.of(this, conn, this._scope).downloads(platform, {
       // A checksum given here replaces GitHub's, so GitHub need not list one.
       required: props.sha256Checksum === undefined,

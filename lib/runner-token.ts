@@ -3,7 +3,8 @@ import { DataOperation, QueryKey, TokenResult } from './contract';
 import { DataExternal, Fn } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
 import { RuntimeProgram } from './runtime-program';
-import { RunnerScope } from './scope';
+import { RunnerScope, validateScopeRef } from './scope';
+import { checkedAt, validateConnection } from './validation';
 
 /** Which token to mint. */
 export enum RunnerTokenKind {
@@ -40,6 +41,10 @@ export abstract class RunnerTokenBase extends Construct {
   protected constructor(scope: Construct, id: string, runnerScope: RunnerScope, options: RunnerTokenOptions) {
     super(scope, id);
     const target = runnerScope._ref;
+    checkedAt(this, () => {
+      validateScopeRef(target);
+      validateConnection(options);
+    });
     const conn = resolveConnection(options);
     const kind = options.kind ?? RunnerTokenKind.REGISTRATION;
     const operation = kind === RunnerTokenKind.REMOVE ? DataOperation.REMOVE_TOKEN : DataOperation.REGISTRATION_TOKEN;
@@ -63,7 +68,7 @@ export interface EnterpriseRunnerTokenProps extends RunnerTokenOptions {
 /** A runner registration or remove token for an enterprise. */
 export class EnterpriseRunnerToken extends RunnerTokenBase {
   constructor(scope: Construct, id: string, props: EnterpriseRunnerTokenProps) {
-    super(scope, id, RunnerScope.enterprise(props.enterprise), props);
+    super(scope, id, RunnerScope._unchecked({ kind: 'enterprise', enterprise: props.enterprise }), props);
   }
 }
 
@@ -76,7 +81,7 @@ export interface OrgRunnerTokenProps extends RunnerTokenOptions {
 /** A runner registration or remove token for an organization. */
 export class OrgRunnerToken extends RunnerTokenBase {
   constructor(scope: Construct, id: string, props: OrgRunnerTokenProps) {
-    super(scope, id, RunnerScope.organization(props.org), props);
+    super(scope, id, RunnerScope._unchecked({ kind: 'org', org: props.org }), props);
   }
 }
 
@@ -91,6 +96,6 @@ export interface RepoRunnerTokenProps extends RunnerTokenOptions {
 /** A runner registration or remove token for a repository. */
 export class RepoRunnerToken extends RunnerTokenBase {
   constructor(scope: Construct, id: string, props: RepoRunnerTokenProps) {
-    super(scope, id, RunnerScope.repository(props.owner, props.repository), props);
+    super(scope, id, RunnerScope._unchecked({ kind: 'repo', owner: props.owner, repository: props.repository }), props);
   }
 }

@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
 import { DataOperation, JitField, OWNER_MARKER_DIGITS, OWNER_MARKER_PREFIX, ProvisionerCommand, QueryKey, TokenResult, jitKey } from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
+import { Connection, ConnectionProps, resolveConnection } from './connection';
 import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
 import { InstallScriptOptions, RunnerInput, posixQuote, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
-import { RunnerScope, ScopeRef, checkEnterpriseRunnerUrl, scopeQuery } from './scope';
+import { RunnerScope, ScopeRef, scopeQuery, validateScopeRef } from './scope';
 import { SharedScope } from './shared-scope';
-import { joinList, validateLabels, validatePositive, validateRunnerName } from './validation';
+import { checkedAt, joinList, validateRunner } from './validation';
 
 /** Props shared by the runner constructs of every scope. */
 export interface RunnerOptions extends ConnectionProps {
@@ -126,131 +126,146 @@ export abstract class RunnerBase extends Construct {
 
   protected constructor(scope: Construct, id: string, runnerScope: RunnerScope, props: RunnerOptions) {
     super(scope, id);
-    const target = runnerScope._ref;
-    this.target = target;
-    const conn = resolveConnection(props);
+    this.target = runnerScope._ref;
     this.jit = props.jit ?? false;
-    validateRunnerName(props.name, this.jit);
-    validateLabels(props.labels);
-    if (!this.jit && props.labels && !Token.isUnresolved(props.labels) && props.labels.length > 99) {
-      throw new Error(`a registration-token runner takes at most 99 labels, got ${props.labels.length}: the 100th is its ownership marker`);
-    }
-    validatePositive(props.onlineTimeout, 'onlineTimeout');
-    validatePositive(props.busyTimeout, 'busyTimeout');
-    if (this.jit && props.ephemeral === false) throw new Error('jit runners are always ephemeral: remove ephemeral: false or jit: true');
-    if (this.jit && props.noDefaultLabels) throw new Error('noDefaultLabels applies to registration tokens only: a jit runner gets exactly its labels');
-    if (props.runnerGroup !== undefined && target.kind === 'repo') {
-      throw new Error('runner groups belong to organizations and enterprises: remove runnerGroup from a repository runner');
-    }
-    if (props.runnerGroup !== undefined && !Token.isUnresolved(props.runnerGroup) && !/^[^'"\n\r$%]{1,100}$/.test(props.runnerGroup)) {
-      throw new Error(`invalid runnerGroup "${props.runnerGroup}": use the group's name, 1 to 100 characters without quotes, $ or %`);
-    }
-    if (props.workFolder !== undefined && !Token.isUnresolved(props.workFolder) && !/^[A-Za-z0-9._/\\:-]{1,200}$/.test(props.workFolder)) {
-      throw new Error(`invalid workFolder "${props.workFolder}": use a path of letters, digits and . _ / \\ : -`);
-    }
+    checkedAt(this, () => {
+      validateScopeRef(this.target);
+      validateRunner(props, this.target.kind, this.target.enterprise);
+    });
     this.labels = props.labels ?? (this.jit ? ['self-hosted'] : undefined);
     this.runnerGroup = props.runnerGroup;
     this.workFolder = props.workFolder;
     this.ephemeral = this.jit || (props.ephemeral ?? false);
     this.noDefaultLabels = props.noDefaultLabels ?? false;
 
+    const conn = resolveConnection(props);
     const runtime = RuntimeProgram.of(this);
-    const shared = SharedScope.of(this, conn, target);
-    const credentialEnvIsToken = Token.isUnresolved(conn.credentialEnv);
+    const shared = SharedScope.of(this, conn, this.target);
+    shared.claimName(props.name, this.node.path);
+    const triggers = this.identityTriggers(conn, props.name);
+    this.identity = this.buildIdentity(runtime, conn, triggers, props);
+    const captured = this.jit ? this.jitCredentials(runtime, conn, props.name) : this.tokenCredentials(shared, triggers, props.name);
+    this.credentials = this.buildCredentials(runtime, conn, captured, props);
 
-    // Only what defines the runner: a change here replaces it (and deregisters the old one).
+    const out = (k: string) => Token.asString(this.credentials.interpolationForAttribute(`triggers.${k}`));
+    this.token = out('token');
+    this.jitConfig = out('jit_config');
+    this.runnerUrl = out('runner_url');
+    this.runnerName = this.jit ? out('runner_name') : props.name;
+    this.registeredLabels = this.jit ? this.labels : this.withOwnerMarker();
+    this.configArgs = this.jit ? '' : this.buildConfigArgs(props.name);
+    this.configEnvironment = this.buildConfigEnvironment(props.name);
+    if (props.waitForOnline) this.buildOnlineWaiter(runtime, conn, props);
+  }
+
+  /** Only what defines the runner: a change here replaces it (and deregisters the old one). */
+  private identityTriggers(conn: Connection, name: string): Record<string, string> {
     const triggers: Record<string, string> = {
       api_url: conn.apiUrl,
-      ...scopeQuery(target),
-      name: props.name,
+      ...scopeQuery(this.target),
+      name,
       labels: this.labels ? joinList(this.labels) : '',
       runner_group: this.runnerGroup ?? '',
       work_folder: this.workFolder ?? '',
       mode: this.jit ? 'jit' : this.ephemeral ? 'ephemeral' : 'persistent',
       no_default_labels: String(this.noDefaultLabels),
     };
-    if (credentialEnvIsToken) triggers.credential_env = conn.credentialEnv;
+    if (Token.isUnresolved(conn.credentialEnv)) triggers.credential_env = conn.credentialEnv;
+    return triggers;
+  }
 
-    const deregister = props.deregisterOnDestroy ?? true;
-    shared.claimName(props.name, this.node.path);
-    // A registration-token runner is deleted by name and marker when its identity goes; a JIT
-    // runner by the id its credentials captured (below).
+  /**
+   * The identity. A registration-token runner is deleted by name and marker when it goes; a JIT
+   * runner by the id its credentials captured (see buildCredentials).
+   */
+  private buildIdentity(runtime: RuntimeProgram, conn: Connection, triggers: Record<string, string>, props: RunnerOptions): NullResource {
     const provisioners: LocalExecProvisioner[] = [];
-    if (deregister && !this.jit) {
-      provisioners.push(deleteRunnerProvisioner(runtime, { target, jit: false, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
+    if ((props.deregisterOnDestroy ?? true) && !this.jit) {
+      provisioners.push(deleteRunnerProvisioner(runtime, { target: this.target, jit: false, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
     }
-    this.identity = new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
-    // The label a registration-token runner registers with, so that a destroy deletes only the
-    // runner this identity's VM registered (ownerMarker in lib/contract.ts computes the same).
-    // format(), not a "${...}" template: cdktf warns about templates inside its function calls.
-    const marker = Fn.format(`${OWNER_MARKER_PREFIX}%s`, [Fn.substr(Fn.sha256(this.identity.id), 0, OWNER_MARKER_DIGITS)]);
+    return new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
+  }
 
-    let captured: Record<string, string>;
-    if (this.jit) {
-      const key = this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.');
-      // Its own source, referencing only its own identity: a source shared by the scope made every
-      // credentials resource depend on every identity (N² state; docs/decisions.md).
-      const source = runtime.dataSource(this, 'JitConfig', conn, target, {
-        [QueryKey.OPERATION]: DataOperation.JIT_CONFIGS,
-        [`${QueryKey.RUNNER_PREFIX}${key}`]: Fn.jsonencode({
-          name: props.name,
-          generation: this.identity.id,
-          labels: this.labels,
-          runner_group: this.runnerGroup ?? '',
-          work_folder: this.workFolder ?? '',
-        }),
-      });
-      const field = (f: string) => source.result.lookup(jitKey(key, f));
-      captured = {
-        jit_config: Fn.sensitive(field(JitField.JIT_CONFIG)),
-        runner_id: field(JitField.RUNNER_ID),
-        runner_name: field(JitField.RUNNER_NAME),
-        token: '',
-        runner_url: '',
-      };
-    } else {
-      const source = shared.registrationToken(this.node.path, triggers);
-      captured = {
-        token: Fn.sensitive(source.result.lookup(TokenResult.TOKEN)),
-        runner_url: source.result.lookup(TokenResult.RUNNER_URL),
-        jit_config: '',
-        runner_id: '',
-        runner_name: props.name,
-      };
-    }
-    // Where the runner lives, for the credentials' destroy provisioner (which sees only `self`).
-    Object.assign(captured, { api_url: conn.apiUrl, ...scopeQuery(target) });
-    if (credentialEnvIsToken) captured.credential_env = conn.credentialEnv;
-    const credentialProvisioners: LocalExecProvisioner[] = [];
-    if (this.jit && deregister) {
-      credentialProvisioners.push(deleteByIdProvisioner(runtime, { target, jit: true, conn, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
+  /**
+   * A JIT runner's configuration, from a data source of its own whose query references only its
+   * identity: a source shared by the scope made every credentials resource depend on every identity.
+   */
+  private jitCredentials(runtime: RuntimeProgram, conn: Connection, name: string): Record<string, string> {
+    const key = this.node.path.replace(/[^A-Za-z0-9_.-]/g, '.');
+    const source = runtime.dataSource(this, 'JitConfig', conn, this.target, {
+      [QueryKey.OPERATION]: DataOperation.JIT_CONFIGS,
+      [`${QueryKey.RUNNER_PREFIX}${key}`]: Fn.jsonencode({
+        name,
+        generation: this.identity.id,
+        labels: this.labels,
+        runner_group: this.runnerGroup ?? '',
+        work_folder: this.workFolder ?? '',
+      }),
+    });
+    const field = (f: string) => source.result.lookup(jitKey(key, f));
+    return {
+      jit_config: Fn.sensitive(field(JitField.JIT_CONFIG)),
+      runner_id: field(JitField.RUNNER_ID),
+      runner_name: field(JitField.RUNNER_NAME),
+      token: '',
+      runner_url: '',
+    };
+  }
+
+  /** A registration-token runner's token, from the scope's shared source (read at its epoch). */
+  private tokenCredentials(shared: SharedScope, triggers: Record<string, string>, name: string): Record<string, string> {
+    const source = shared.registrationToken(this.node.path, triggers);
+    return {
+      token: Fn.sensitive(source.result.lookup(TokenResult.TOKEN)),
+      runner_url: source.result.lookup(TokenResult.RUNNER_URL),
+      jit_config: '',
+      runner_id: '',
+      runner_name: name,
+    };
+  }
+
+  /**
+   * The credentials: `captured` plus where the runner lives (for the destroy provisioner, which
+   * sees only `self`), taken once and replaced with the identity. A null_resource, not
+   * terraform_data, whose computed `output` carries no sensitive mark (printed in destroy plans).
+   */
+  private buildCredentials(runtime: RuntimeProgram, conn: Connection, captured: Record<string, string>, props: RunnerOptions): NullResource {
+    const triggers: Record<string, string> = { ...captured, api_url: conn.apiUrl, ...scopeQuery(this.target) };
+    if (Token.isUnresolved(conn.credentialEnv)) triggers.credential_env = conn.credentialEnv;
+    const provisioners: LocalExecProvisioner[] = [];
+    if (this.jit && (props.deregisterOnDestroy ?? true)) {
+      provisioners.push(deleteByIdProvisioner(runtime, { target: this.target, jit: true, conn, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
     }
     if (!this.jit) {
-      const flags: Record<string, string> = { 'api-url': conn.apiUrl, ...scopeQuery(target), 'name': props.name, 'identity': this.identity.id };
+      const flags: Record<string, string> = { 'api-url': conn.apiUrl, ...scopeQuery(this.target), 'name': props.name, 'identity': this.identity.id };
       if (conn.credentialEnv !== '') flags['credential-env'] = conn.credentialEnv;
       const { command, environment } = runtime.command(ProvisionerCommand.CHECK_NAME, flags);
-      credentialProvisioners.push({ type: 'local-exec', command, environment });
+      provisioners.push({ type: 'local-exec', command, environment });
     }
-    // A null_resource, not terraform_data: terraform_data's computed `output` carries no sensitive
-    // mark, so Terraform prints it in clear in destroy plans. Triggers keep the config's marks.
-    this.credentials = new NullResource(this, 'Credentials', {
-      triggers: captured,
-      provisioners: credentialProvisioners.length > 0 ? credentialProvisioners : undefined,
+    return new NullResource(this, 'Credentials', {
+      triggers,
+      provisioners: provisioners.length > 0 ? provisioners : undefined,
       // A bare address: cdktf renders a resource object here as "${...}", which Terraform's JSON
       // syntax rejects in lifecycle blocks.
       lifecycle: { ignoreChanges: ['triggers'], replaceTriggeredBy: [`null_resource.${this.identity.friendlyUniqueId}`] },
     });
-    const out = (k: string) => Token.asString(this.credentials.interpolationForAttribute(`triggers.${k}`));
-    this.token = out('token');
-    this.jitConfig = out('jit_config');
-    this.runnerUrl = out('runner_url');
-    this.runnerName = this.jit ? out('runner_name') : props.name;
+  }
+
+  /**
+   * `labels` plus the marker a registration-token runner registers with, so that a destroy deletes
+   * only the runner this identity's VM registered (ownerMarker in lib/contract.ts computes the same).
+   */
+  private withOwnerMarker(): string[] {
+    // format(), not a "${...}" template: cdktf warns about templates inside its function calls.
+    const marker = Fn.format(`${OWNER_MARKER_PREFIX}%s`, [Fn.substr(Fn.sha256(this.identity.id), 0, OWNER_MARKER_DIGITS)]);
     // A list that is a Terraform expression (a variable) stays one: concat, not a spread.
-    this.registeredLabels = this.jit ? this.labels
-      : this.labels && Token.isUnresolved(this.labels) ? Fn.concat([this.labels, [marker]]) : [...(this.labels ?? []), marker];
-    this.configArgs = this.jit ? '' : [
+    return this.labels && Token.isUnresolved(this.labels) ? Fn.concat([this.labels, [marker]]) : [...(this.labels ?? []), marker];
+  }
+
+  private buildConfigArgs(name: string): string {
+    return [
       '--url', posixQuote(this.runnerUrl),
-      '--name', posixQuote(props.name),
+      '--name', posixQuote(name),
       ...(this.registeredLabels ? ['--labels', posixQuote(joinList(this.registeredLabels))] : []),
       ...(this.runnerGroup !== undefined ? ['--runnergroup', posixQuote(this.runnerGroup)] : []),
       ...(this.workFolder !== undefined ? ['--work', posixQuote(this.workFolder)] : []),
@@ -258,31 +273,35 @@ export abstract class RunnerBase extends Construct {
       ...(this.noDefaultLabels ? ['--no-default-labels'] : []),
       '--unattended', '--replace',
     ].join(' ');
-    this.configEnvironment = this.jit ? { [RunnerInput.JIT_CONFIG]: this.jitConfig } : {
+  }
+
+  private buildConfigEnvironment(name: string): { [name: string]: string } {
+    if (this.jit) return { [RunnerInput.JIT_CONFIG]: this.jitConfig };
+    return {
       [RunnerInput.URL]: this.runnerUrl,
       [RunnerInput.TOKEN]: this.token,
-      [RunnerInput.NAME]: props.name,
+      [RunnerInput.NAME]: name,
       ...(this.registeredLabels ? { [RunnerInput.LABELS]: joinList(this.registeredLabels) } : {}),
       ...(this.runnerGroup !== undefined ? { [RunnerInput.RUNNER_GROUP]: this.runnerGroup } : {}),
       ...(this.workFolder !== undefined ? { [RunnerInput.WORK]: this.workFolder } : {}),
     };
+  }
 
-    if (props.waitForOnline) {
-      const flags: Record<string, string> = {
-        'api-url': conn.apiUrl,
-        ...Object.fromEntries(Object.entries(scopeQuery(target))),
-        'name': props.name,
-        'timeout': String(props.onlineTimeout ?? 600),
-      };
-      if (conn.credentialEnv !== '') flags['credential-env'] = conn.credentialEnv;
-      if (this.jit) flags.generation = this.identity.id;
-      const { command, environment } = runtime.command(ProvisionerCommand.WAIT_ONLINE, flags);
-      new NullResource(this, 'Online', {
-        triggers: { generation: this.identity.id },
-        dependsOn: [this.credentials],
-        provisioners: [{ type: 'local-exec', command, environment }],
-      });
-    }
+  private buildOnlineWaiter(runtime: RuntimeProgram, conn: Connection, props: RunnerOptions): void {
+    const flags: Record<string, string> = {
+      'api-url': conn.apiUrl,
+      ...scopeQuery(this.target),
+      'name': props.name,
+      'timeout': String(props.onlineTimeout ?? 600),
+    };
+    if (conn.credentialEnv !== '') flags['credential-env'] = conn.credentialEnv;
+    if (this.jit) flags.generation = this.identity.id;
+    const { command, environment } = runtime.command(ProvisionerCommand.WAIT_ONLINE, flags);
+    new NullResource(this, 'Online', {
+      triggers: { generation: this.identity.id },
+      dependsOn: [this.credentials],
+      provisioners: [{ type: 'local-exec', command, environment }],
+    });
   }
 
   /**
@@ -292,7 +311,7 @@ export abstract class RunnerBase extends Construct {
    * sensitive in Terraform's eyes.
    */
   public installScript(download: RunnerDownload, options?: InstallScriptOptions): string {
-    return renderInstallScript({
+    return checkedAt(this, () => renderInstallScript({
       os: download.os,
       downloadUrl: download.downloadUrl,
       sha256Checksum: download.sha256Checksum,
@@ -308,7 +327,7 @@ export abstract class RunnerBase extends Construct {
       workFolder: this.workFolder,
       ephemeral: this.ephemeral,
       noDefaultLabels: this.noDefaultLabels,
-    }, options);
+    }, options));
   }
 
   /** The scope this runner belongs to. @internal */
@@ -330,8 +349,7 @@ export interface EnterpriseRunnerProps extends RunnerOptions {
 /** A runner of an enterprise. */
 export class EnterpriseRunner extends RunnerBase {
   constructor(scope: Construct, id: string, props: EnterpriseRunnerProps) {
-    super(scope, id, RunnerScope.enterprise(props.enterprise), props);
-    checkEnterpriseRunnerUrl(props.enterprise, props.jit ?? false);
+    super(scope, id, RunnerScope._unchecked({ kind: 'enterprise', enterprise: props.enterprise }), props);
   }
 }
 
@@ -344,7 +362,7 @@ export interface OrgRunnerProps extends RunnerOptions {
 /** A runner of an organization. */
 export class OrgRunner extends RunnerBase {
   constructor(scope: Construct, id: string, props: OrgRunnerProps) {
-    super(scope, id, RunnerScope.organization(props.org), props);
+    super(scope, id, RunnerScope._unchecked({ kind: 'org', org: props.org }), props);
   }
 }
 
@@ -359,7 +377,7 @@ export interface RepoRunnerProps extends RunnerOptions {
 /** A runner of one repository. */
 export class RepoRunner extends RunnerBase {
   constructor(scope: Construct, id: string, props: RepoRunnerProps) {
-    super(scope, id, RunnerScope.repository(props.owner, props.repository), props);
+    super(scope, id, RunnerScope._unchecked({ kind: 'repo', owner: props.owner, repository: props.repository }), props);
   }
 }
 

@@ -4,7 +4,7 @@ import { DataExternal, Fn, Token } from './cdktf';
 import { ConnectionProps, resolveConnection } from './connection';
 import { RuntimeProgram } from './runtime-program';
 import { ScopeProps, scopeFromProps } from './scope';
-import { joinList, validateLabels, validateRunnerName } from './validation';
+import { checkedAt, joinList, validateRunnersFilter } from './validation';
 
 /** Props of {@link Runners}. */
 export interface RunnersProps extends ScopeProps, ConnectionProps {
@@ -35,10 +35,11 @@ export class Runners extends Construct {
 
   constructor(scope: Construct, id: string, props: RunnersProps) {
     super(scope, id);
-    const target = scopeFromProps(props, 'Runners');
+    const target = checkedAt(this, () => {
+      validateRunnersFilter(props);
+      return scopeFromProps(props, 'Runners');
+    });
     const conn = resolveConnection(props);
-    if (props.name !== undefined) validateRunnerName(props.name, false);
-    validateLabels(props.labels, 'labels filter');
     const query: Record<string, string> = { [QueryKey.OPERATION]: DataOperation.RUNNERS };
     if (props.name !== undefined) query[QueryKey.NAME] = props.name;
     if (props.labels !== undefined) query[QueryKey.LABELS] = joinList(props.labels);

@@ -38,38 +38,31 @@ export interface ScopeProps {
   readonly repository?: string;
 }
 
+/** Checks the names of a scope (RunnerScope's factories, and each construct naming its path). */
+export function validateScopeRef(ref: ScopeRef): void {
+  if (ref.kind === 'enterprise') validateEnterprise(ref.enterprise!);
+  if (ref.kind === 'org') validateLogin(ref.org!, 'organization');
+  if (ref.kind === 'repo') {
+    validateLogin(ref.owner!, 'owner');
+    validateRepository(ref.repository!);
+  }
+}
+
+function checked(ref: ScopeRef): ScopeRef {
+  validateScopeRef(ref);
+  return ref;
+}
+
 export function enterpriseScope(enterprise: string): ScopeRef {
-  validateEnterprise(enterprise);
-  return { kind: 'enterprise', enterprise };
-}
-
-/** GitHub's REST paths take an enterprise's numeric id in place of its slug. */
-export function isEnterpriseId(enterprise: string): boolean {
-  return !Token.isUnresolved(enterprise) && /^[0-9]+$/.test(enterprise);
-}
-
-/**
- * A registration-token runner configures with `config.sh --url https://HOST/enterprises/SLUG`:
- * an id there is not an enterprise URL, and no REST answer tells the slug from the id. A JIT
- * configuration carries its own URL, so a JIT runner may name its enterprise by id.
- */
-export function checkEnterpriseRunnerUrl(enterprise: string, jit: boolean): void {
-  if (jit || !isEnterpriseId(enterprise)) return;
-  throw new Error(
-    `enterprise "${enterprise}" is an id: a registration-token runner's config.sh --url needs the enterprise slug ` +
-    '(https://HOST/enterprises/SLUG), which the REST API does not tell from an id; give the slug, or set jit: true (a JIT configuration carries its own URL)',
-  );
+  return checked({ kind: 'enterprise', enterprise });
 }
 
 export function orgScope(org: string): ScopeRef {
-  validateLogin(org, 'organization');
-  return { kind: 'org', org };
+  return checked({ kind: 'org', org });
 }
 
 export function repoScope(owner: string, repository: string): ScopeRef {
-  validateLogin(owner, 'owner');
-  validateRepository(repository);
-  return { kind: 'repo', owner, repository };
+  return checked({ kind: 'repo', owner, repository });
 }
 
 /** Exactly one of `enterprise`, `org`, or `owner` + `repository`. */
@@ -128,6 +121,14 @@ export class RunnerScope {
   /** The runners of one repository. */
   public static repository(owner: string, repository: string): RunnerScope {
     return new RunnerScope(repoScope(owner, repository));
+  }
+
+  /**
+   * A scope whose names the construct taking it checks, so that the message names its path.
+   * @internal
+   */
+  public static _unchecked(ref: ScopeRef): RunnerScope {
+    return new RunnerScope(ref);
   }
 
   /** @internal */

@@ -56,8 +56,8 @@ const BAD_PLATFORMS: [string, { os: string; architecture: string }, string, RegE
 ];
 
 const BAD_LABELS: [string, string[], string, RegExp][] = [
-  ['101 labels', Array.from({ length: 101 }, (_, i) => `l${i}`), 'got 101', /^labels must hold 1 to 100 labels, got 101$/],
-  ['no labels', [], 'got 0', /^labels must hold 1 to 100 labels, got 0$/],
+  ['101 labels', Array.from({ length: 101 }, (_, i) => `l${i}`), 'got 101', /^bad-input\/R: labels must hold 1 to 100 labels, got 101$/],
+  ['no labels', [], 'got 0', /^bad-input\/R: labels must hold 1 to 100 labels, got 0$/],
   ['an empty label', ['gpu', ''], 'invalid label ""', /: labels have 1 to 100 characters, start with a letter or digit/],
 ];
 
@@ -94,7 +94,7 @@ describe('synth time', () => {
 
   test('B4: 101 labels in a Runners filter gives the limit', () => {
     const labels = Array.from({ length: 101 }, (_, i) => `l${i}`);
-    expectOneLine(thrown((s) => new Runners(s, 'L', { org: ORG, apiUrl: LOCAL, labels })), 'got 101', /^labels filter must hold 1 to 100 labels/);
+    expectOneLine(thrown((s) => new Runners(s, 'L', { org: ORG, apiUrl: LOCAL, labels })), 'got 101', /^bad-input\/L: labels filter must hold 1 to 100 labels/);
   });
 
   test.each(PLAIN_HTTP_USERS)('B5: %s with apiUrl on plain http to a non-loopback host asks for https', (_construct, build) => {
