@@ -79,10 +79,7 @@ export interface RunnerOptions extends ConnectionProps {
  *   JIT runner its destroy-time provisioner deletes the runner by the id captured at mint; for a
  *   registration-token runner it checks at creation that no runner of the name is someone else's;
  * - optionally a `null_resource` that waits until the runner is online.
- * The token is minted by the scope's shared data source. Its query references the scope's epoch,
- * a resource whose triggers hash every registration-token runner's identity triggers, so adding,
- * removing or redefining a runner replaces the epoch and defers the read (and the mint) to that
- * apply. A JIT runner has a data source of its own, whose query references its own identity id.
+ * Why it takes this shape (the scope's epoch, a JIT source per runner): docs/decisions.md.
  */
 export abstract class RunnerBase extends Construct {
   /** The runner's name on GitHub (with the generation suffix for a JIT runner). */

@@ -84,16 +84,9 @@ export class SharedScope extends Construct {
 
   /**
    * The registration token data source shared by the scope's runners; `path` (the runner's
-   * construct path) and `triggers` (its identity's triggers, as synthesized) join the scope's epoch.
-   *
-   * The source's `generations` query key references one epoch `null_resource`, not the runners:
-   * the epoch's triggers hold a hash of every registration-token runner's path and identity
-   * triggers in the scope. Adding, removing or redefining a runner changes the hash, so Terraform
-   * replaces the epoch, its id is unknown until the apply, and the read (and the mint) is deferred
-   * to the apply that creates the runner. Each runner's credentials then depend on one epoch instead
-   * of on every identity of the scope, which kept N² addresses in the state. What that gives up: a
-   * runner replaced without a configuration change (`-replace`, a tainted identity) reads the token
-   * at plan time (see docs/decisions.md).
+   * construct path) and `triggers` (its identity's triggers, as synthesized) join the scope's epoch,
+   * whose replacement defers the read to the apply that needs it ("One epoch, not every identity"
+   * in docs/decisions.md).
    */
   public registrationToken(path: string, triggers: Record<string, string>): DataExternal {
     if (this.tokenRunners.has(path)) throw new Error(`the runner ${path} asked twice for the registration token of its scope`);
@@ -113,11 +106,9 @@ export class SharedScope extends Construct {
   }
 
   /**
-   * The epoch's triggers, computed once every runner has registered: `runners`, a SHA-256 of the
-   * runners' paths and identity triggers in their synthesized string form (tokens resolved to
-   * their Terraform expressions), sorted by path so the hash does not depend on construction order.
-   * A trigger that is an expression (a variable, a resource attribute) is also copied as it is,
-   * under `<path>:<key>`, so that a new value of it replaces the epoch as it replaces the runner.
+   * The epoch's triggers, computed once every runner has registered: a SHA-256 of the runners'
+   * paths and synthesized identity triggers (sorted by path), plus each trigger that is a Terraform
+   * expression under `<path>:<key>`, so a new value of it replaces the epoch as it replaces the runner.
    */
   private epochTriggers(resolve: (x: unknown) => unknown): Record<string, string> {
     const resolved = [...this.tokenRunners.keys()].sort().map((path) => {
