@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import { DataOperation, QueryKey } from '../../lib/contract';
-import { Emulator, startEmulator } from '../../lib/emulator';
 import Limiter from '../../lib/runtime/limiter';
-import { ALL_SCOPES, RUNTIME, canaryToken, conn, data, result, uniqueName } from './support';
+import { RUNTIME, canaryToken, conn, data, emulatorFor, result, uniqueName } from './support';
 
 // lib/runtime/limiter.ts replaces Bottleneck in the bundle: these pin the behaviour the octokit
 // plugins rely on, then check it through the bundle against the emulator.
@@ -80,13 +79,8 @@ test('Group gives one limiter per key; Events triggers listeners registered on t
 });
 
 describe('through the bundle', () => {
-  let emulator: Emulator;
   const credential = canaryToken();
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    emulator.addToken({ token: credential, kind: 'classic', scopes: ALL_SCOPES });
-  });
-  afterAll(() => emulator?.close());
+  const ctx = emulatorFor(credential);
 
   test('the bundle holds the limiter, not Bottleneck', () => {
     const text = fs.readFileSync(RUNTIME, 'utf8');
@@ -96,13 +90,13 @@ describe('through the bundle', () => {
 
   test('writes stay at least 1 s apart, as GitHub asks of integrations', async () => {
     const names = [uniqueName('spaced'), uniqueName('spaced'), uniqueName('spaced')];
-    const query: Record<string, string> = { ...conn(emulator), org: 'octo-org', [QueryKey.OPERATION]: DataOperation.JIT_CONFIGS };
+    const query: Record<string, string> = { ...conn(ctx.emulator), org: 'octo-org', [QueryKey.OPERATION]: DataOperation.JIT_CONFIGS };
     names.forEach((name, i) => {
       query[`${QueryKey.RUNNER_PREFIX}r${i}`] = JSON.stringify({ name, generation: `g${i}`, labels: ['self-hosted'], runner_group: '', work_folder: '' });
     });
-    emulator.clearRequests();
+    ctx.emulator.clearRequests();
     result(await data(query, { env: { GITHUB_TOKEN: credential } }));
-    const posts = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/generate-jitconfig'));
+    const posts = ctx.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/generate-jitconfig'));
     expect(posts).toHaveLength(3);
     for (let i = 1; i < posts.length; i++) expect(posts[i].at - posts[i - 1].at).toBeGreaterThanOrEqual(950);
   });

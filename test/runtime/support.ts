@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Emulator } from '../../lib/emulator';
+import { Emulator, startEmulator } from '../../lib/emulator';
 
 /** The bundled program, exactly the file the constructs ship into cdktf.out. */
 export const RUNTIME = path.resolve(__dirname, '..', '..', 'dist', 'runtime', 'runtime.js');
@@ -131,4 +131,18 @@ let seq = 0;
 /** A runner name unique within this test process. */
 export function uniqueName(base: string): string {
   return `${base}-${process.pid}-${++seq}`;
+}
+
+/**
+ * An emulator for the tests of one file (or describe block), started before them and closed
+ * after, accepting `credential` as a classic token with every scope.
+ */
+export function emulatorFor(credential: string): { readonly emulator: Emulator } {
+  const ctx = {} as { emulator: Emulator };
+  beforeAll(async () => {
+    ctx.emulator = await startEmulator();
+    ctx.emulator.addToken({ token: credential, kind: 'classic', scopes: ALL_SCOPES });
+  });
+  afterAll(() => ctx.emulator?.close());
+  return ctx;
 }
