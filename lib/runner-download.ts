@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { DownloadField, downloadKey } from './contract';
 import { DataExternal, Fn, Token } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
-import { normalizeArch, normalizeOs } from './platform';
-import { ScopeProps, ScopeRef, scopeFromProps } from './scope';
+import { ConnectionProps, resolveConnection } from './connection-props';
+import { normalizeArch, normalizeOs } from './validation';
+import { ScopeProps, ScopeRef, scopeFromProps } from './runner-scope';
 import { SharedScope } from './shared-scope';
 
 /** Props of {@link RunnerDownload}. */

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { DataOperation, QueryKey, TokenResult } from './contract';
 import { DataExternal, Fn } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
+import { ConnectionProps, resolveConnection } from './connection-props';
 import { RuntimeProgram } from './runtime-program';
-import { RunnerScope } from './scope';
+import { RunnerScope } from './runner-scope';
 
 /** Which token to mint. */
 export enum RunnerTokenKind {

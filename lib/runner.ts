@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { JitField, OWNER_MARKER_DIGITS, OWNER_MARKER_PREFIX, ProvisionerCommand, TokenResult, jitKey } from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
+import { ConnectionProps, resolveConnection } from './connection-props';
 import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
 import { InstallScriptOptions, RunnerInput, posixQuote, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
-import { RunnerScope, ScopeRef, checkEnterpriseRunnerUrl, scopeQuery } from './scope';
+import { RunnerScope, ScopeRef, checkEnterpriseRunnerUrl, scopeQuery } from './runner-scope';
 import { SharedScope } from './shared-scope';
 import { joinList, validateLabels, validatePositive, validateRunnerName } from './validation';
 

@@ -1,5 +1,5 @@
 import type { Credential } from './credentials';
-import type { Scope } from './scope';
+import type { Scope } from './github-scope';
 import type { Settings } from './settings';
 
 /** A failure with a message a person can act on: printed as one line, exit 1. */

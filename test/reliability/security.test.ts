@@ -6,7 +6,7 @@ import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdk
 import { OrgRunner, OrgRunnerToken, RepoRunner, RunnerDownload, Runners } from '../../lib';
 import { renderInstallScript } from '../../lib/install-script';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { nodeFetch } from '../../lib/runtime/http';
+import { nodeFetch } from '../../lib/runtime/node-fetch';
 import { checkChecksum, checkDownloadToken, checkDownloadUrl, checkFilename, checkJitConfig, checkRunnerToken } from '../../lib/runtime/answers';
 import { engines, tempDir } from '../terraform/harness';
 import { Workspace, canaryCredential, synthStack } from '../e2e/support';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { DataOperation, QueryKey } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import Limiter from '../../lib/runtime/limiter';
-import { ALL_SCOPES, RUNTIME, canaryToken, conn, data, result, uniqueName } from './support';
+import { ALL_SCOPES, RUNTIME, canaryToken, conn, data, result, uniqueName } from './runtime-process';
 
 // lib/runtime/limiter.ts replaces Bottleneck in the bundle: these pin the behaviour the octokit
 // plugins rely on, then check it through the bundle against the emulator.
