@@ -17,7 +17,7 @@ beforeAll(async () => {
   const esbuild = require('esbuild');
   await esbuild.build({
     stdin: {
-      contents: "import { runEmulatorCli } from './cli';\nrunEmulatorCli(process.argv.slice(2)).catch((e) => { console.error(e.message); process.exitCode = 1; });\n",
+      contents: "import { runEmulatorCli } from './emulator-cli';\nrunEmulatorCli(process.argv.slice(2)).catch((e) => { console.error(e.message); process.exitCode = 1; });\n",
       resolveDir: path.join(__dirname, '..', '..', 'lib', 'emulator'),
       loader: 'ts',
     },
