@@ -19,6 +19,7 @@
  * Clustering (Redis), priorities, expiration and reservoirs are not used by the plugins here.
  */
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of any signature are registered
 type Listener = (...args: any[]) => unknown;
 
 export interface LimiterOptions {

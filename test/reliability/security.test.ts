@@ -352,7 +352,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('the bash install script
   let emulator: Emulator;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ seed: { tempDownloadTokens: true, runnerGroups: cases.map(([, p], i) => ({ scope: 'org:octo-org', name: `group-${i}` })) } });
+    emulator = await startEmulator({ seed: { tempDownloadTokens: true, runnerGroups: cases.map((_case, i) => ({ scope: 'org:octo-org', name: `group-${i}` })) } });
     emulator.addToken({ token: credential, kind: 'classic', scopes: ['repo', 'admin:org', 'manage_runners:enterprise'] });
   });
   afterAll(() => emulator?.close());
