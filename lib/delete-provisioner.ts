@@ -1,8 +1,8 @@
 import { ProvisionerCommand } from './contract';
 import { LocalExecProvisioner, Token } from './cdktf';
-import { Connection } from './connection';
+import { Connection } from './connection-props';
 import { RuntimeProgram } from './runtime-program';
-import { ALL_SCOPE_KEYS, ScopeRef, scopeQuery } from './scope';
+import { ALL_SCOPE_KEYS, ScopeRef, scopeQuery } from './runner-scope';
 
 /**
  * What the deletion needs besides the resource's state. A runner knows its scope and mode; a

@@ -3,17 +3,8 @@ import { joinList, validateInstallScript } from './validation';
 
 /**
  * Renders what a VM's user data runs to become a runner: bash for linux and osx, PowerShell for
- * windows. The text is a Terraform string: values are Terraform references, and the script's own
- * shell syntax never contains `${` or `%{` (Terraform would read them as template syntax).
- * It never prints a token and never traces commands (no `set -x`).
- *
- * Inert by construction: every value (literal or Terraform reference) is carried as base64 text
- * between single quotes (the alphabet [A-Za-z0-9+/=] means nothing to bash, PowerShell or batch)
- * and decoded into a variable; a Terraform reference is encoded by Terraform (`base64encode()`)
- * at apply time. The runner gets its inputs from `ACTIONS_RUNNER_INPUT_<NAME>` environment
- * variables, which it reads and clears (actions/runner CommandSettings.cs); its command lines
- * hold literal flags only, so no value reaches argv (no token in `ps`), nor `config.cmd`'s batch
- * parsing on windows. The download token reaches curl through a 0600 header file.
+ * windows. Values travel base64-encoded and reach the runner through its environment, never argv:
+ * why, in docs/decisions.md ("Security" and "Notes moved from code comments").
  */
 
 /** Options of `installScript()`. */

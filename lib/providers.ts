@@ -16,13 +16,13 @@ const NEEDED: ReadonlyArray<{ readonly type: string; readonly id: string; readon
 export function defaultProviderConfigs(stack: TerraformStack): Set<string> {
   const found = new Set<string>();
   for (const c of stack.node.findAll()) {
-    const el = c as unknown as { terraformProviderSource?: unknown; terraformResourceType?: unknown; toTerraform?: () => any };
+    const el = c as unknown as { terraformProviderSource?: unknown; terraformResourceType?: unknown; toTerraform?: () => { provider?: Record<string, unknown> } | undefined };
     // Only providers carry terraformProviderSource (possibly undefined), so resources are never synthesized twice here.
     if (!('terraformProviderSource' in el) || typeof el.terraformResourceType !== 'string' || typeof el.toTerraform !== 'function') continue;
     const blocks = el.toTerraform()?.provider ?? {};
-    for (const [type, configs] of Object.entries<any>(blocks)) {
-      const list = Array.isArray(configs) ? configs : [configs];
-      if (list.some((cfg) => cfg === null || typeof cfg !== 'object' || cfg.alias === undefined)) found.add(type);
+    for (const [type, configs] of Object.entries(blocks)) {
+      const list: unknown[] = Array.isArray(configs) ? configs : [configs];
+      if (list.some((cfg) => cfg === null || typeof cfg !== 'object' || (cfg as { alias?: unknown }).alias === undefined)) found.add(type);
     }
   }
   return found;

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
 import { DownloadField, downloadKey } from './contract';
 import { DataExternal, Fn, Token } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
-import { normalizeArch, normalizeOs } from './platform';
-import { ScopeProps, ScopeRef, scopeFromProps } from './scope';
+import { ConnectionProps, resolveConnection } from './connection-props';
+import { ScopeProps, ScopeRef, scopeFromProps } from './runner-scope';
 import { SharedScope } from './shared-scope';
-import { checkedAt, validateDownload } from './validation';
+import { checkedAt, normalizeArch, normalizeOs, validateDownload } from './validation';
 
 /** Props of {@link RunnerDownload}. */
 export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {

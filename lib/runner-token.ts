@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { DataOperation, QueryKey, TokenResult } from './contract';
 import { DataExternal, Fn } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
+import { ConnectionProps, resolveConnection } from './connection-props';
 import { RuntimeProgram } from './runtime-program';
-import { RunnerScope, validateScopeRef } from './scope';
+import { RunnerScope, validateScopeRef } from './runner-scope';
 import { checkedAt, validateConnection } from './validation';
 
 /** Which token to mint. */

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { DataOperation, JitField, OWNER_MARKER_DIGITS, OWNER_MARKER_PREFIX, ProvisionerCommand, QueryKey, TokenResult, jitKey } from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
-import { Connection, ConnectionProps, resolveConnection } from './connection';
+import { Connection, ConnectionProps, resolveConnection } from './connection-props';
 import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
 import { InstallScriptOptions, RunnerInput, posixQuote, renderInstallScript } from './install-script';
 import { RunnerDownload } from './runner-download';
 import { RuntimeProgram } from './runtime-program';
-import { RunnerScope, ScopeRef, scopeQuery, validateScopeRef } from './scope';
+import { RunnerScope, ScopeRef, scopeQuery, validateScopeRef } from './runner-scope';
 import { SharedScope } from './shared-scope';
 import { checkedAt, joinList, validateRunner } from './validation';
 

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { Construct } from 'constructs';
 import { CONTRACT_VERSION, QueryKey } from './contract';
 import { AssetType, DataExternal, TerraformAsset, TerraformStack } from './cdktf';
-import { Connection, connectionQuery } from './connection';
+import { Connection, connectionQuery } from './connection-props';
 import { ensureProvidersAtSynth } from './providers';
-import { ScopeRef, scopeQuery } from './scope';
+import { ScopeRef, scopeQuery } from './runner-scope';
 
 /** The bundled runtime: dist/runtime/runtime.js, whether this file runs from lib/ or dist/. */
 export const RUNTIME_BUNDLE = path.resolve(__dirname, '..', 'dist', 'runtime', 'runtime.js');

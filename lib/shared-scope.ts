@@ -2,9 +2,9 @@ import * as crypto from 'crypto';
 import { Construct } from 'constructs';
 import { DataOperation, QueryKey } from './contract';
 import { DataExternal, Fn, Lazy, NullResource, TerraformStack, Token } from './cdktf';
-import { Connection } from './connection';
+import { Connection } from './connection-props';
 import { RuntimeProgram } from './runtime-program';
-import { ScopeRef, scopeKey, scopeSlug } from './scope';
+import { ScopeRef, scopeKey, scopeSlug } from './runner-scope';
 
 /** Runner names per stack, scope and API URL (see SharedScope.claimName). */
 const CLAIMED = new WeakMap<TerraformStack, Map<string, string>>();

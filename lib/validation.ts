@@ -1,8 +1,9 @@
 import { IConstruct } from 'constructs';
 import { Fn, Token } from './cdktf';
-import { isLoopbackHost, runnerNameProblem } from './names';
+import { RUNNER_ARCH, RUNNER_OS } from './contract';
+import { ARCH_ALIASES, OS_ALIASES, aliasList, canonicalName, isLoopbackHost, runnerNameProblem } from './shared-checks';
 
-export { MAX_JIT_BASE_NAME } from './names';
+export { MAX_JIT_BASE_NAME } from './shared-checks';
 
 /**
  * Every synth-time check of the constructs' props. Each throws one lowercase line saying what is
@@ -225,4 +226,23 @@ export function validatePositive(value: number | undefined, what: string): void 
 /** Comma-joined list: plain text when every element is literal, a Terraform join() otherwise. */
 export function joinList(values: string[]): string {
   return Token.isUnresolved(values) || values.some((v) => Token.isUnresolved(v)) ? Fn.join(',', values) : values.join(',');
+}
+
+function normalizePlatform(value: string, aliases: Readonly<Record<string, string>>, what: string, canonical: readonly string[]): string {
+  if (Token.isUnresolved(value)) return value;
+  const found = canonicalName(value, aliases);
+  if (found === undefined) {
+    throw new Error(`unknown ${what} "${value}": use one of ${canonical.join(', ')} (or ${aliasList(aliases)})`);
+  }
+  return found;
+}
+
+/** GitHub's OS name (linux, osx, win) for any accepted spelling. */
+export function normalizeOs(os: string): string {
+  return normalizePlatform(os, OS_ALIASES, 'operating system', RUNNER_OS);
+}
+
+/** GitHub's architecture name (x64, arm, arm64) for any accepted spelling. */
+export function normalizeArch(arch: string): string {
+  return normalizePlatform(arch, ARCH_ALIASES, 'architecture', RUNNER_ARCH);
 }

@@ -30,6 +30,7 @@ export class NullProvider extends TerraformProvider {
     return this.providerAlias;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktn's own signature, overridden
   protected synthesizeAttributes(): { [name: string]: any } {
     return { alias: this.providerAlias };
   }
@@ -54,6 +55,7 @@ export class ExternalProvider extends TerraformProvider {
     return this.providerAlias;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktn's own signature, overridden
   protected synthesizeAttributes(): { [name: string]: any } {
     return { alias: this.providerAlias };
   }
@@ -92,6 +94,7 @@ export class NullResource extends TerraformResource {
     return this.getStringMapAttribute('triggers');
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktn's own signature, overridden
   protected synthesizeAttributes(): { [name: string]: any } {
     // Passed as given: the value may be a token (a Lazy), which synthesis resolves.
     return { triggers: this.triggerValues };
@@ -149,6 +152,7 @@ export class DataExternal extends TerraformDataSource {
     this.queryValue = value;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktn's own signature, overridden
   protected synthesizeAttributes(): { [name: string]: any } {
     return { program: this.program, query: this.queryValue, working_dir: this.workingDir };
   }

@@ -1,5 +1,5 @@
 import { looksLikeJwt } from './jwt';
-import { ScopeKind } from './scope';
+import { ScopeKind } from './scope-routes';
 import { CredentialKind, SeedToken } from './types';
 
 export type Level = 'read' | 'write';

@@ -1,13 +1,13 @@
 import { Credentials } from './auth';
 import { Clock } from './clock';
-import { DownloadStore } from './downloads';
+import { DownloadStore } from './download-store';
 import { FaultSet } from './faults';
-import { AnswerContext } from './http';
+import { AnswerContext } from './request-context';
 import { hexSecret, runnerToken } from './ids';
 import { isArch, runnerOs } from './labels-model';
 import { RateLimiter } from './ratelimit';
 import { SecondaryLimiter } from './secondary-limits';
-import { parseScopeRef } from './scope';
+import { parseScopeRef } from './scope-routes';
 import { checkToken, ResolvedSeed } from './seed';
 import { DEFAULT_GROUP_ID, emulatedRunner, RunnerRecord, ScopeState, Store } from './state';
 import { CreateRunnerRequest, EmulatedRunner, IssuedToken, IssuedTokenKind, RequestLogEntry, SeedApp, SeedToken } from './types';

@@ -36,7 +36,7 @@ export function verifyAppJwt(jwt: string, apps: readonly SeedApp[], nowSeconds: 
   if (header.alg !== 'RS256' || !claims || typeof claims !== 'object') return { ok: false, message: JWT_MESSAGES.undecodable };
   const app = apps.find((a) => String(a.appId) === String(claims.iss));
   if (!app) return { ok: false, message: JWT_MESSAGES.unknownIssuer };
-  let valid = false;
+  let valid: boolean;
   try {
     valid = crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), crypto.createPublicKey(app.publicKeyPem), Buffer.from(parts[2], 'base64url'));
   } catch {

@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { DOWNLOAD_OS, isArch } from './labels-model';
 import { resolveSecondaryLimits, SecondaryLimitSettings } from './secondary-limits';
-import { makeScope, parseScopeRef, ScopeRef } from './scope';
+import { makeScope, parseScopeRef, EmulatedScope } from './scope-routes';
 import { EmulatorSeed, SeedApp, SeedToken } from './types';
 
 export const DEFAULT_RUNNER_VERSION = '2.329.0';
@@ -16,12 +16,12 @@ export const DEFAULT_REPOS = ['octo-org/octo-repo'];
 export const VERSION_PATTERN = /^\d+\.\d+\.\d+$/;
 
 export interface ResolvedSeed {
-  scopes: ScopeRef[];
+  scopes: EmulatedScope[];
   tokens: SeedToken[];
   apps: SeedApp[];
   runnerVersion: string;
   platforms: { os: string; arch: string }[];
-  runnerGroups: { scope: ScopeRef; name: string; id?: number }[];
+  runnerGroups: { scope: EmulatedScope; name: string; id?: number }[];
   tempDownloadTokens: boolean;
   rateLimit: number;
   secondaryLimits?: SecondaryLimitSettings;

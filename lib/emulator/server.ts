@@ -1,7 +1,7 @@
 import * as http from 'http';
 import { EmulatorCore } from './core';
-import { DOWNLOADS_PREFIX } from './downloads';
-import { Ctx, HttpError, redactQuery, sleep } from './http';
+import { DOWNLOADS_PREFIX } from './download-store';
+import { Ctx, HttpError, redactQuery, sleep } from './request-context';
 import { requestId } from './ids';
 import { RequestLogEntry } from './types';
 import { serveArchive } from './routes/downloads';

@@ -1,6 +1,6 @@
 import { hexSecret, uuid } from './ids';
 import { defaultLabelNames, isDefaultLabelName } from './labels-model';
-import { ScopeRef } from './scope';
+import { EmulatedScope } from './scope-routes';
 import { EmulatedRunner, RunnerLabel } from './types';
 
 export interface RunnerRecord {
@@ -42,7 +42,7 @@ export class ScopeState {
   /** Enterprises only: the numeric id GitHub accepts in place of the slug. */
   enterpriseId?: number;
 
-  constructor(readonly ref: ScopeRef) {
+  constructor(readonly ref: EmulatedScope) {
     if (ref.hasGroups) this.groups.push({ id: DEFAULT_GROUP_ID, name: 'Default', isDefault: true });
   }
 
@@ -105,7 +105,7 @@ export class Store {
   private nextEnterpriseId = 1;
   private readonly enterprisesById = new Map<number, ScopeState>();
 
-  addScope(ref: ScopeRef): ScopeState {
+  addScope(ref: EmulatedScope): ScopeState {
     let s = this.scopes.get(ref.key);
     if (!s) {
       s = new ScopeState(ref);

@@ -1,5 +1,5 @@
-import { isLoopbackHost } from '../names';
-import { Connection } from './connection';
+import { isLoopbackHost } from '../shared-checks';
+import { ApiConnection } from './api-connection';
 import { UserError } from './errors';
 
 /**
@@ -22,45 +22,45 @@ const TIMESTAMP = /^[0-9A-Za-z:.+-]{0,64}$/;
 // RFC 3986 characters without quotes, `$`, `;`, parentheses, `*`, `!`, backslash or spaces.
 const URL_TEXT = /^[A-Za-z0-9\-._~:/?#[\]@%&=+,]{1,2048}$/;
 
-export function bad(server: Connection, field: string, shape: string): UserError {
+export function bad(server: ApiConnection, field: string, shape: string): UserError {
   return new UserError(`GitHub at ${server.apiUrl} answered a ${field} that is not ${shape}: refusing to pass it on; check that api_url points at GitHub (or your GitHub Enterprise Server)`);
 }
 
-export function checkRunnerToken(server: Connection, field: string, value: unknown): string {
+export function checkRunnerToken(server: ApiConnection, field: string, value: unknown): string {
   if (typeof value !== 'string' || !RUNNER_TOKEN.test(value)) throw bad(server, field, 'a token (letters, digits, . _ -)');
   return value;
 }
 
-export function checkJitConfig(server: Connection, value: unknown): string {
+export function checkJitConfig(server: ApiConnection, value: unknown): string {
   if (typeof value !== 'string' || !JIT_CONFIG.test(value)) throw bad(server, 'encoded_jit_config', 'base64 text');
   return value;
 }
 
-export function checkExpiresAt(server: Connection, value: unknown): string {
+export function checkExpiresAt(server: ApiConnection, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string' || !TIMESTAMP.test(value)) throw bad(server, 'expires_at', 'a timestamp');
   return value;
 }
 
 /** 64 hex digits (lowercased), or empty: GitHub lists no checksum for some archives, and the install script then refuses to install. */
-export function checkChecksum(server: Connection, value: unknown): string {
+export function checkChecksum(server: ApiConnection, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   if (typeof value !== 'string' || !SHA256.test(value)) throw bad(server, 'sha256_checksum', '64 hexadecimal digits');
   return value.toLowerCase();
 }
 
-export function checkDownloadToken(server: Connection, value: unknown): string {
+export function checkDownloadToken(server: ApiConnection, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   if (typeof value !== 'string' || !DOWNLOAD_TOKEN.test(value)) throw bad(server, 'temp_download_token', 'a token (letters, digits, . _ -)');
   return value;
 }
 
-export function checkFilename(server: Connection, value: unknown): string {
+export function checkFilename(server: ApiConnection, value: unknown): string {
   if (typeof value !== 'string' || !FILENAME.test(value)) throw bad(server, 'download filename', 'a file name (letters, digits, . _ -)');
   return value;
 }
 
-export function checkRunnerId(server: Connection, field: string, value: unknown): number {
+export function checkRunnerId(server: ApiConnection, field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw bad(server, field, 'a positive whole number');
   return value;
 }
@@ -70,7 +70,7 @@ export function checkRunnerId(server: Connection, field: string, value: unknown)
  * hosts or a host the user listed; plain http only when both it and the API are on a literal
  * loopback address (the emulator). Anything else fails the plan.
  */
-export function checkDownloadUrl(server: Connection, value: unknown, extraHosts: readonly string[]): string {
+export function checkDownloadUrl(server: ApiConnection, value: unknown, extraHosts: readonly string[]): string {
   if (typeof value !== 'string' || !URL_TEXT.test(value)) throw bad(server, 'download_url', 'an https URL');
   let url: URL;
   try {

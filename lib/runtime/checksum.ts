@@ -4,7 +4,7 @@ import * as http from 'http';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { isLoopbackHost } from '../names';
+import { isLoopbackHost } from '../shared-checks';
 import { UserError } from './errors';
 
 /**

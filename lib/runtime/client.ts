@@ -1,13 +1,14 @@
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { Connection, parseApiUrl } from './connection';
-import { FetchInit, MiniResponse, nodeFetch, ResponseTooLargeError } from './http';
+import { ApiConnection, parseApiUrl } from './api-connection';
+import { FetchInit, MiniResponse, nodeFetch, ResponseTooLargeError } from './node-fetch';
 import { RuntimeEnv } from '../contract';
 import { Credential, describeCredential, resolveCredential } from './credentials';
-import { ErrorContext, explainRequestError, findCause, Subject, TransportError, UserError } from './errors';
+import { ErrorContext, explainRequestError, Subject } from './error-messages';
+import { findCause, TransportError, UserError } from './errors';
 import { redactor, stderrLine } from './redact';
-import { Scope, scopeLabel, scopeParams } from './scope';
+import { Scope, scopeLabel, scopeParams } from './github-scope';
 import { readSettings, Settings } from './settings';
 import { RUNTIME_VERSION } from './version';
 
@@ -25,7 +26,7 @@ import { RUNTIME_VERSION } from './version';
  */
 export interface Api {
   readonly scope: Scope;
-  readonly connection: Connection;
+  readonly connection: ApiConnection;
   readonly credential: Credential;
   readonly settings: Settings;
   /** One request; failures become a UserError with a one-line explanation. */
@@ -220,7 +221,7 @@ function pathOf(url: string): string {
 }
 
 /**
- * The fetch octokit uses: node's http/https (see http.ts) with a timeout covering the whole
+ * The fetch octokit uses: node's http/https (see node-fetch.ts) with a timeout covering the whole
  * answer, body included. Failures without an answer become a TransportError, which
  * @octokit/request wraps as a status-500 RequestError, so plugin-retry retries it.
  */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { RuntimeEnv } from '../contract';
-import { TOKEN_PATTERN } from '../names';
+import { TOKEN_PATTERN } from '../shared-checks';
 import { UserError } from './errors';
 import { redactor } from './redact';
 

@@ -1,19 +1,19 @@
 import {
   CONTRACT_VERSION, DataOperation, generationName, JitField, jitKey, JitRunnerSpec, QueryKey, RunnersResult, TokenResult,
 } from '../contract';
-import { runnerNameProblem } from '../names';
+import { runnerNameProblem } from '../shared-checks';
 import { listValue } from './args';
 import { parseDownloadHosts } from './answers';
 import { Api, connect } from './client';
 import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
-import { completeChecksums, downloadsResult, parsePlatforms } from './downloads';
+import { completeChecksums, downloadsResult, parsePlatforms } from './downloads-result';
 import { UserError } from './errors';
 import {
   createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
   JitRequest, listDownloads, listRunners, resolveRunnerGroup, Runner, RunnerGroup, runnerSummary,
 } from './operations';
 import { ScopeListing } from './listing-cache';
-import { runnerUrl, scopeFrom, scopeLabel } from './scope';
+import { runnerUrl, scopeFrom, scopeLabel } from './github-scope';
 
 /**
  * The `external` data-source protocol: one JSON object of strings on stdin, one on stdout.

@@ -2,11 +2,8 @@
  * Stands in for Bottleneck inside the runtime bundle (scripts/bundle.js points `bottleneck` and
  * `bottleneck/light.js` here), for @octokit/plugin-retry and @octokit/plugin-throttling.
  *
- * Why: Bottleneck yields to the event loop with setTimeout(0) at each bookkeeping step, about
- * 16 timer waits (17 ms) for a data-source call and 12 per page of a listing (bench, section 4),
- * which is most of what this program adds to node's start. A process of this program sends a
- * handful of requests, one after another, and lives for seconds: it needs the part of Bottleneck
- * the two plugins use, and no waiting where there is nothing to wait for.
+ * Why: Bottleneck's setTimeout(0) yields were most of what this program adds to node's start
+ * (docs/decisions.md, "Runtime start" and "Notes moved from code comments").
  *
  * What the plugins use, and what this keeps of Bottleneck's meaning:
  * - `schedule([jobOptions], fn, ...args)`: runs fn(...args); when it fails, the `failed`
@@ -19,6 +16,7 @@
  * Clustering (Redis), priorities, expiration and reservoirs are not used by the plugins here.
  */
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of any signature are registered
 type Listener = (...args: any[]) => unknown;
 
 export interface LimiterOptions {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Api } from './client';
 import { listRunnersStable, probeByName, Runner, RunnerPage, sameName } from './operations';
-import { scopeLabel } from './scope';
+import { scopeLabel } from './github-scope';
 
 /**
  * Finding runners by name on a server that ignores the list's `name` filter, shared by the

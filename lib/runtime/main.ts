@@ -1,6 +1,6 @@
 import { ProvisionerCommand } from '../contract';
 import { boolFlag, parseArgs } from './args';
-import { HELP, runCli } from './cli';
+import { HELP, runCli } from './runtime-cli';
 import { runDataSource } from './data-source';
 import { UsageError, UserError } from './errors';
 import { runCheckName, runDeleteRunner, runWaitOnline } from './provisioners';
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'emulator') {
     // Loaded on demand: the data source and provisioners should not pay for the emulator.
-    const { runEmulatorCli } = await import('../emulator/cli');
+    const { runEmulatorCli } = await import('../emulator/emulator-cli');
     try {
       await runEmulatorCli(rest);
     } catch (e) {

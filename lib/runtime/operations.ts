@@ -2,7 +2,7 @@ import { Api, MAX_PAGES, renderPath } from './client';
 import { bad, checkExpiresAt, checkJitConfig, checkRunnerId, checkRunnerToken } from './answers';
 import { UserError } from './errors';
 import { redactor } from './redact';
-import { hasRunnerGroups, Scope, scopeLabel, scopeParams, scopePrefix } from './scope';
+import { hasRunnerGroups, Scope, scopeLabel, scopeParams, scopePrefix } from './github-scope';
 
 /**
  * The runner operations, once, for all three scopes: the route suffix is shared and the scope

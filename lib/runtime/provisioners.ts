@@ -1,13 +1,13 @@
 import { generationName, ownerMarker, ProvisionerCommand } from '../contract';
-import { runnerNameProblem } from '../names';
+import { runnerNameProblem } from '../shared-checks';
 import { boolFlag, checkFlags, flag, ParsedArgs, secondsFlag } from './args';
 import { Api, connect } from './client';
 import { UsageError, UserError } from './errors';
-import { DEFAULT_API_URL } from './connection';
+import { DEFAULT_API_URL } from './api-connection';
 import { ScopeListing } from './listing-cache';
 import { deleteRunner, findRunnerByName, Runner } from './operations';
 import { stderrLine } from './redact';
-import { scopeFrom, scopeLabel, scopePath, splitRepo } from './scope';
+import { scopeFrom, scopeLabel, scopePath, splitRepo } from './github-scope';
 
 /** `--owner`/`--repository` are the query keys' names, which the constructs' provisioners use. */
 export const SCOPE_FLAGS = ['enterprise', 'org', 'repo', 'owner', 'repository', 'api-url', 'credential-env'];

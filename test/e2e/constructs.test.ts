@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { TerraformOutput } from 'cdktf';
 import {
   EnterpriseRunner, EnterpriseRunnerToken, OrgRunner, OrgRunnerToken, RepoRunner, RepoRunnerToken,
@@ -65,7 +66,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('every construct at ever
         expect(sha).toMatch(/^[0-9a-f]{64}$/);
         expect(url.endsWith(filename)).toBe(true);
         const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
-        expect(require('crypto').createHash('sha256').update(bytes).digest('hex')).toBe(sha);
+        expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(sha);
       }
     }
     // JIT runners exist from apply on; registration runners appear when their VM registers.

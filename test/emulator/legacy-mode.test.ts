@@ -4,7 +4,7 @@
  * (no sha256_checksum) are older than the OpenAPI descriptions `support/github.ts` validates against.
  */
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { HELP, runEmulatorCli } from '../../lib/emulator/cli';
+import { HELP, runEmulatorCli } from '../../lib/emulator/emulator-cli';
 import { fakeToken } from './support/github';
 
 const token = fakeToken();

@@ -14,7 +14,7 @@ test('G15: the tarball ships dist/emulator/index.js, its declarations and README
   const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
   expect(files.filter((f) => f.startsWith('dist/emulator/')).sort()).toEqual([
     'dist/emulator/README.md', 'dist/emulator/faults.d.ts', 'dist/emulator/index.d.ts', 'dist/emulator/index.js',
-    'dist/emulator/scope.d.ts', 'dist/emulator/seed.d.ts', 'dist/emulator/types.d.ts',
+    'dist/emulator/scope-routes.d.ts', 'dist/emulator/seed.d.ts', 'dist/emulator/types.d.ts',
   ]);
   expect(files).toContain('dist/runtime/runtime.js');
 

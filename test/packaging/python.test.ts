@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Workspace, runInstallScript, useEmulator, waitFor } from '../e2e/support';
 import { engines, tempDir } from '../terraform/harness';
-import { pythonVenv, run } from './support';
+import { pythonVenv, run } from './packages';
 
 const engine = engines()[0];
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Workspace, useEmulator } from '../e2e/support';
 import { engines, tempDir } from '../terraform/harness';
-import { CACHE, ROOT, cdktnApp, pythonVenv, run, runOk } from './support';
+import { CACHE, ROOT, cdktnApp, pythonVenv, run, runOk } from './packages';
 
 /** The README's code block that starts with `first` (its first line). */
 function readmeBlock(first: string): string {

@@ -6,7 +6,7 @@ import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdk
 import { OrgRunner, OrgRunnerToken, RepoRunner, RunnerDownload, Runners } from '../../lib';
 import { renderInstallScript } from '../../lib/install-script';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { nodeFetch } from '../../lib/runtime/http';
+import { nodeFetch } from '../../lib/runtime/node-fetch';
 import { checkChecksum, checkDownloadToken, checkDownloadUrl, checkFilename, checkJitConfig, checkRunnerToken } from '../../lib/runtime/answers';
 import { engines, tempDir } from '../terraform/harness';
 import { Workspace, canaryCredential, synthStack } from '../e2e/support';
@@ -352,7 +352,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('the bash install script
   let emulator: Emulator;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ seed: { tempDownloadTokens: true, runnerGroups: cases.map(([, p], i) => ({ scope: 'org:octo-org', name: `group-${i}` })) } });
+    emulator = await startEmulator({ seed: { tempDownloadTokens: true, runnerGroups: cases.map((_case, i) => ({ scope: 'org:octo-org', name: `group-${i}` })) } });
     emulator.addToken({ token: credential, kind: 'classic', scopes: ['repo', 'admin:org', 'manage_runners:enterprise'] });
   });
   afterAll(() => emulator?.close());

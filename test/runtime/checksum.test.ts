@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { downloadKey } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { ALL_SCOPES, canaryToken, data, result, run } from './support';
+import { ALL_SCOPES, canaryToken, data, result, run } from './runtime-process';
 
 let emulator: Emulator;
 const token = canaryToken();

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import { DataOperation, ownerMarker } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, failure, result, run, SCOPES, uniqueName } from './support';
+import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, failure, result, run, SCOPES, uniqueName } from './runtime-process';
 
 /** Every error a person meets says what is wrong and what to do, on one line, without the credential. */
 let emulator: Emulator;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DataOperation, generationName, jitKey } from '../../lib/contract';
-import { canaryToken, conn, data, emulatorFor, expectNoSecret, result, uniqueName } from './support';
+import { canaryToken, conn, data, emulatorFor, expectNoSecret, result, uniqueName } from './runtime-process';
 
 /**
  * Each JIT runner is read by its own process (a data source per runner); the reads of one plan or

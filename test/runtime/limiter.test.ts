@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { DataOperation, QueryKey } from '../../lib/contract';
 import Limiter from '../../lib/runtime/limiter';
-import { RUNTIME, canaryToken, conn, data, emulatorFor, result, uniqueName } from './support';
+import { RUNTIME, canaryToken, conn, data, emulatorFor, result, uniqueName } from './runtime-process';
 
 // lib/runtime/limiter.ts replaces Bottleneck in the bundle: these pin the behaviour the octokit
 // plugins rely on, then check it through the bundle against the emulator.

@@ -5,7 +5,7 @@
 import { EnterpriseRunner, EnterpriseRunnerToken } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { synthJson } from '../constructs/synth';
-import { ALL_SCOPES, canaryToken, data, result, run } from './support';
+import { ALL_SCOPES, canaryToken, data, result, run } from './runtime-process';
 
 let emulator: Emulator;
 const token = canaryToken();

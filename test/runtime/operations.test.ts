@@ -1,6 +1,6 @@
 import { DataOperation, downloadKey, generationName, jitKey, ownerMarker } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, result, run, RunResult, SCOPES, uniqueName } from './support';
+import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, result, run, RunResult, SCOPES, uniqueName } from './runtime-process';
 
 /** Every one of the 11 runner operations at all 3 scopes, through the bundled program. */
 let emulator: Emulator;

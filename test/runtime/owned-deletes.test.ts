@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ownerMarker } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { ALL_SCOPES, canaryToken, expectNoSecret, failure, run, RunResult, uniqueName } from './support';
+import { ALL_SCOPES, canaryToken, expectNoSecret, failure, run, RunResult, uniqueName } from './runtime-process';
 
 /**
  * The destroy and create-time provisioners' ownership rules, through the bundled program, against

@@ -1,6 +1,6 @@
 import { DataOperation } from '../../lib/contract';
 import { Emulator, Faults, startEmulator } from '../../lib/emulator';
-import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, failure, result, RunResult } from './support';
+import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, failure, result, RunResult } from './runtime-process';
 
 /**
  * Rate limits, 5xx, resets, timeouts and malformed answers, with a small retry budget so that

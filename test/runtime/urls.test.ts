@@ -1,6 +1,6 @@
-import { isLoopbackHost } from '../../lib/names';
-import { parseApiUrl } from '../../lib/runtime/connection';
-import { runnerUrl, Scope } from '../../lib/runtime/scope';
+import { isLoopbackHost } from '../../lib/shared-checks';
+import { parseApiUrl } from '../../lib/runtime/api-connection';
+import { runnerUrl, Scope } from '../../lib/runtime/github-scope';
 
 /** The `config.sh --url` of each scope, derived from the API URL (pure functions of the runtime). */
 const org: Scope = { kind: 'org', owner: 'octo-org' };

@@ -1,9 +1,9 @@
 import { presented } from '../auth';
 import { EmulatorCore } from '../core';
-import { Ctx } from '../http';
+import { Ctx } from '../request-context';
 import { hexSecret } from '../ids';
 import { isArch, runnerOs } from '../labels-model';
-import { scopeKeyFromRunnerUrl } from '../scope';
+import { scopeKeyFromRunnerUrl } from '../scope-routes';
 import { DEFAULT_GROUP_ID, RunnerRecord } from '../state';
 
 /**

@@ -1,7 +1,7 @@
 import { authorize, requirementFor } from '../auth';
 import { EmulatorCore } from '../core';
-import { Ctx } from '../http';
-import { parseScopeRef, ScopeKind, scopeKeyFromApiPath } from '../scope';
+import { Ctx } from '../request-context';
+import { parseScopeRef, ScopeKind, scopeKeyFromApiPath } from '../scope-routes';
 import { ScopeState } from '../state';
 import { createInstallationToken, rateLimitStatus } from './app';
 import { authenticate } from './authenticate';

@@ -1,6 +1,6 @@
 import { Level, presented } from '../auth';
 import { EmulatorCore } from '../core';
-import { Ctx, HttpError } from '../http';
+import { Ctx, HttpError } from '../request-context';
 import { installationToken } from '../ids';
 import { JWT_MESSAGES, verifyAppJwt } from '../jwt';
 import { rateLimitExceeded } from './authenticate';

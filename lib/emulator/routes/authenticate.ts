@@ -1,6 +1,6 @@
 import { presented } from '../auth';
 import { EmulatorCore } from '../core';
-import { Ctx } from '../http';
+import { Ctx } from '../request-context';
 import { verifyAppJwt } from '../jwt';
 
 const RATE_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api';

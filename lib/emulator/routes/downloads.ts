@@ -1,6 +1,6 @@
 import { EmulatorCore } from '../core';
-import { archiveFilename, archivePath, parseArchivePath } from '../downloads';
-import { Ctx } from '../http';
+import { archiveFilename, archivePath, parseArchivePath } from '../download-store';
+import { Ctx } from '../request-context';
 
 /** GET /downloads: the current version for every offered platform, with checksums (none with ghesLegacy). */
 export function listDownloads(core: EmulatorCore, ctx: Ctx): void {

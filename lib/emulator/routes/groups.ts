@@ -1,5 +1,5 @@
 import { EmulatorCore } from '../core';
-import { Ctx } from '../http';
+import { Ctx } from '../request-context';
 import { ScopeState } from '../state';
 
 /** GET runner-groups (organizations and enterprises): resolves a group name to `runner_group_id`. */

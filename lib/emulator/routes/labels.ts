@@ -1,5 +1,5 @@
 import { EmulatorCore } from '../core';
-import { Ctx, HttpError } from '../http';
+import { Ctx, HttpError } from '../request-context';
 import { RunnerRecord, ScopeState } from '../state';
 import { requireLabels, requireObject } from './validate';
 import { runnerIn } from './runners';

@@ -1,5 +1,5 @@
 import { EmulatorCore } from '../core';
-import { Ctx, HttpError } from '../http';
+import { Ctx, HttpError } from '../request-context';
 import { RunnerRecord, runnerJson, ScopeState } from '../state';
 
 /** The runner `id` of this scope; 404 when it does not exist here. */

@@ -1,5 +1,5 @@
 import { EmulatorCore } from '../core';
-import { Ctx, HttpError } from '../http';
+import { Ctx, HttpError } from '../request-context';
 import { runnerJson, ScopeState } from '../state';
 import { invalid, requireLabels, requireObject } from './validate';
 

@@ -1,4 +1,4 @@
-import { HttpError } from '../http';
+import { HttpError } from '../request-context';
 
 /** GitHub's 422 for a body that does not match the operation's schema. */
 export function invalid(detail: string): HttpError {

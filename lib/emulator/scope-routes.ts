@@ -5,7 +5,7 @@
 
 export type ScopeKind = 'enterprise' | 'org' | 'repo';
 
-export interface ScopeRef {
+export interface EmulatedScope {
   readonly kind: ScopeKind;
   /** Canonical ref, e.g. `org:octo-org`, `repo:octo-org/octo-repo`, `enterprise:octo-enterprise`. */
   readonly ref: string;
@@ -25,7 +25,7 @@ export interface ScopeRef {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export function makeScope(kind: ScopeKind, name: string): ScopeRef {
+export function makeScope(kind: ScopeKind, name: string): EmulatedScope {
   const parts = name.split('/');
   const valid = kind === 'repo' ? parts.length === 2 && parts.every((p) => NAME.test(p)) : parts.length === 1 && NAME.test(name);
   if (!valid) {
@@ -44,7 +44,7 @@ export function makeScope(kind: ScopeKind, name: string): ScopeRef {
 }
 
 /** Parses a scope ref: `enterprise:SLUG`, `org:NAME` or `repo:OWNER/NAME`. */
-export function parseScopeRef(ref: string): ScopeRef {
+export function parseScopeRef(ref: string): EmulatedScope {
   const m = /^(enterprise|org|repo):(.+)$/.exec(ref.trim());
   if (!m) {
     throw new Error(`Invalid scope ref '${ref}': use 'enterprise:SLUG', 'org:NAME' or 'repo:OWNER/NAME'`);

@@ -1,7 +1,8 @@
 /**
- * Names both sides need: the constructs check them at synth time, the runtime at plan/apply
- * time (for values that were Terraform references at synth). No dependencies, so the runtime
- * bundle can include it.
+ * The checks both sides make: platform names (OS and architecture aliases), the loopback host
+ * rule for plain http, the shape of GitHub tokens and the runner-name rule. The constructs check
+ * literals at synth time, the runtime at plan/apply time (for values that were Terraform
+ * references at synth). No imports, so the runtime bundle can include it.
  */
 
 /** GitHub's platform names, and the names people use for them. */

@@ -1,6 +1,6 @@
 import { DataOperation, downloadKey, generationName } from '../../lib/contract';
 import { Emulator, startEmulator } from '../../lib/emulator';
-import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, failure, result, run, uniqueName } from './support';
+import { ALL_SCOPES, canaryToken, conn, data, expectNoSecret, failure, result, run, uniqueName } from './runtime-process';
 
 /** The human CLI, the provisioner details, the downloads details and the debug output. */
 let emulator: Emulator;
@@ -139,7 +139,7 @@ test('starts fast: one data-source call', async () => {
 
 test('emulator subcommand: serves the API the other commands use, stops on SIGTERM', async () => {
   const { spawn } = await import('child_process');
-  const { RUNTIME } = await import('./support');
+  const { RUNTIME } = await import('./runtime-process');
   const child = spawn(process.execPath, [RUNTIME, 'emulator', '--port', '0'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const lines: string[] = [];

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runEmulatorCli } from '../../lib/emulator/cli';
+import { runEmulatorCli } from '../../lib/emulator/emulator-cli';
 import { call, fakeToken } from './support/github';
 
 /** `emulator [--port N] [--seed FILE] [--latency MS]` as a real process, bundled the way the runtime bundles it. */
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const esbuild = require('esbuild');
   await esbuild.build({
     stdin: {
-      contents: "import { runEmulatorCli } from './cli';\nrunEmulatorCli(process.argv.slice(2)).catch((e) => { console.error(e.message); process.exitCode = 1; });\n",
+      contents: "import { runEmulatorCli } from './emulator-cli';\nrunEmulatorCli(process.argv.slice(2)).catch((e) => { console.error(e.message); process.exitCode = 1; });\n",
       resolveDir: path.join(__dirname, '..', '..', 'lib', 'emulator'),
       loader: 'ts',
     },

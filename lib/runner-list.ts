@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { DataOperation, QueryKey, RunnersResult } from './contract';
 import { DataExternal, Fn, Token } from './cdktf';
-import { ConnectionProps, resolveConnection } from './connection';
+import { ConnectionProps, resolveConnection } from './connection-props';
 import { RuntimeProgram } from './runtime-program';
-import { ScopeProps, scopeFromProps } from './scope';
+import { ScopeProps, scopeFromProps } from './runner-scope';
 import { checkedAt, joinList, validateRunnersFilter } from './validation';
 
 /** Props of {@link Runners}. */

@@ -1,6 +1,6 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { nodeFetch } from '../../lib/runtime/http';
+import { nodeFetch } from '../../lib/runtime/node-fetch';
 
 /** The runtime's small fetch: redirects, credential stripping across origins, abort. */
 let server: http.Server;

@@ -1,4 +1,4 @@
-import { Connection } from './connection';
+import { ApiConnection } from './api-connection';
 import { UsageError, UserError } from './errors';
 
 export type ScopeKind = 'enterprise' | 'org' | 'repo';
@@ -89,7 +89,7 @@ export function scopePath(scope: Scope): string {
  * The URL `config.sh --url` takes for this scope. Empty for an enterprise given by its numeric
  * id: the URL needs the slug, and no runner endpoint answers with it (docs/decisions.md).
  */
-export function runnerUrl(scope: Scope, connection: Connection): string {
+export function runnerUrl(scope: Scope, connection: ApiConnection): string {
   if (scope.kind === 'enterprise' && /^[0-9]+$/.test(scope.owner)) return '';
   const path = scope.kind === 'enterprise' ? `enterprises/${scope.owner}` : scopePath(scope);
   return `${connection.webUrl}/${path}`;

@@ -1,9 +1,9 @@
-import { isLoopbackHost } from '../names';
+import { isLoopbackHost } from '../shared-checks';
 import { UserError } from './errors';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
-export interface Connection {
+export interface ApiConnection {
   /** REST API base URL, no trailing slash. */
   readonly apiUrl: string;
   /** The web URL of the same GitHub (what `config.sh --url` builds on), no trailing slash. */
@@ -11,7 +11,7 @@ export interface Connection {
 }
 
 
-export function parseApiUrl(raw: string | undefined): Connection {
+export function parseApiUrl(raw: string | undefined): ApiConnection {
   const text = (raw ?? '').trim() === '' ? DEFAULT_API_URL : (raw as string).trim();
   let url: URL;
   try {

@@ -1,6 +1,6 @@
 import { classicToken } from './ids';
 import { startEmulator } from './index';
-import { parseScopeRef } from './scope';
+import { parseScopeRef } from './scope-routes';
 import { loadSeedFile } from './seed';
 import { EmulatorSeed } from './types';
 

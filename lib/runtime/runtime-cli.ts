@@ -1,6 +1,6 @@
 import { boolFlag, checkFlags, flag, listValue, ParsedArgs, secondsFlag } from './args';
 import { Api } from './client';
-import { completeChecksums, normalizeArch, normalizeOs, parsePlatforms, downloadsResult } from './downloads';
+import { completeChecksums, normalizeArch, normalizeOs, parsePlatforms, downloadsResult } from './downloads-result';
 import { UsageError, UserError } from './errors';
 import {
   addLabels, createRegistrationToken, createRemoveToken, deleteRunner, findRunnerByName, generateJitConfig, getRunner,
@@ -8,7 +8,7 @@ import {
   runnerSummary, setLabels,
 } from './operations';
 import { connectFromFlags, deleteByName, SCOPE_FLAGS } from './provisioners';
-import { runnerUrl, scopeLabel } from './scope';
+import { runnerUrl, scopeLabel } from './github-scope';
 import { RUNTIME_VERSION } from './version';
 
 export const HELP = `cdktf-github-runners ${RUNTIME_VERSION}: GitHub self-hosted runners from the command line

@@ -1,7 +1,7 @@
 import { DownloadField, downloadKey, LATEST_VERSION_KEY, RUNNER_ARCH, RUNNER_OS } from '../contract';
-import { ARCH_ALIASES, OS_ALIASES, aliasList, canonicalName } from '../names';
+import { ARCH_ALIASES, OS_ALIASES, aliasList, canonicalName } from '../shared-checks';
 import { bad, checkChecksum, checkDownloadToken, checkDownloadUrl, checkFilename } from './answers';
-import { Connection } from './connection';
+import { ApiConnection } from './api-connection';
 import { archiveChecksum, ChecksumOptions } from './checksum';
 import { UserError } from './errors';
 import { Download } from './operations';
@@ -69,7 +69,7 @@ function compareVersions(a: string, b: string): number {
  * is derived by replacing the version in the URL and filename; its checksum is unknown (empty).
  */
 export function downloadsResult(
-  downloads: Download[], requested: PlatformRequest[], where: string, server: Connection, extraHosts: readonly string[] = [],
+  downloads: Download[], requested: PlatformRequest[], where: string, server: ApiConnection, extraHosts: readonly string[] = [],
 ): Record<string, string> {
   const offered = new Map<string, Download>();
   for (const d of downloads) {
