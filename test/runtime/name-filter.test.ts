@@ -58,7 +58,7 @@ test('G12: an enterprise by id: the API is called with the id, and runner_url st
 
 test('G13: constructs take an enterprise id for JIT runners and tokens; a registration-token runner by id fails synth in one line', () => {
   expect(() => synthJson((s) => new EnterpriseRunner(s, 'R', { enterprise: '42', name: 'r' }))).toThrow(
-    /^enterprise "42" is an id: a registration-token runner's config\.sh --url needs the enterprise slug \(https:\/\/HOST\/enterprises\/SLUG\), which the REST API does not tell from an id; give the slug, or set jit: true \(a JIT configuration carries its own URL\)$/,
+    /^test\/R: enterprise "42" is an id: a registration-token runner's config\.sh --url needs the enterprise slug \(https:\/\/HOST\/enterprises\/SLUG\), which the REST API does not tell from an id; give the slug, or set jit: true \(a JIT configuration carries its own URL\)$/,
   );
   const json = synthJson((s) => {
     new EnterpriseRunner(s, 'R', { enterprise: '42', name: 'r', jit: true });
