@@ -32,7 +32,7 @@ function oneLine(message: string): void {
 // ------------------------------------------------------------------------------- synth time
 
 const BAD_API_URLS: [string, string, RegExp][] = [
-    ['credentials', 'https://user:secret@github.example.com/api/v3', /^apiUrl must not contain credentials \(user:password@\)/],
+    ['credentials', 'https://user:secret@github.example.com/api/v3', /^bad-input\/T: apiUrl must not contain credentials \(user:password@\)/],
     ['a query', 'https://github.example.com/api/v3?x=1', /has a query or fragment: use the bare API base URL/],
     ['a fragment', 'https://github.example.com/api/v3#frag', /has a query or fragment: use the bare API base URL/],
     ['a *.localhost name on http', 'http://evil.localhost:8080', /is not https: .*plain http is allowed only for loopback addresses/],
