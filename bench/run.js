@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Entry of `npm run bench` (after `npm run build` and `node test/terraform/setup.js`): measures
-// synth, plan, plan-time GitHub cost, runtime start and pagination against the offline emulator,
+// synth, plan, plan-time GitHub cost, runtime start, pagination, concurrent pipelines, destroy cost
+// and fleet scaling against the offline emulator,
 // prints the numbers and writes docs/benchmarks.md and docs/benchmarks-*.svg.
 // Options: --quick (fewer sizes and repetitions, report written to a scratch folder), BENCH_ENGINE=terraform|terraform-1.15|tofu,
-// BENCH_PLAN_SIZES=10,100 (the plan sizes; the default includes 1,000, whose first apply takes minutes).
+// BENCH_PLAN_SIZES=10,100 (the plan sizes; the default includes 1,000, whose first apply takes minutes),
+// BENCH_SCALING_SIZES=10,100 (the fleet-scaling sizes, default 10,100,500).
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { startBenchEmulator, BENCH_ORG } = require('./lib/emulator');
-const { machine, engineVersion } = require('./lib/machine');
+const { machine, engineVersion, cpuSeconds } = require('./lib/machine');
 const { engineEnv, loadManifest, pickEngine, ROOT } = require('./lib/terraform');
 const { writeReport, consoleSummary } = require('./lib/report');
 const { removeAllScratch } = require('./lib/stacks');
@@ -19,6 +21,8 @@ const { runPlanCost } = require('./sections/plan-cost');
 const { runRuntimeStart } = require('./sections/runtime-start');
 const { runPagination } = require('./sections/pagination');
 const { runPipelines } = require('./sections/pipelines');
+const { runDestroy } = require('./sections/destroy');
+const { runFleetScaling } = require('./sections/fleet-scaling');
 
 const quick = process.argv.includes('--quick');
 const unknown = process.argv.slice(2).filter((a) => a !== '--quick');
@@ -43,6 +47,8 @@ const PLAN = quick
     runtime: { reps: 7 },
     pagination: { counts: [1000, 10000], reps: 1 },
     pipelines: { stacks: 2, runners: 10 },
+    destroy: { runners: 150, jitRunners: 20 },
+    scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 30]), repsFor: () => 1 },
   }
   : {
     synth: { sizes: [10, 100, 1000, 2000], repsFor: (n) => (n >= 2000 ? 3 : 5) },
@@ -51,6 +57,8 @@ const PLAN = quick
     runtime: { reps: 21 },
     pagination: { counts: [1000, 10000], reps: 3 },
     pipelines: { stacks: 4, runners: 50 },
+    destroy: { runners: 1000, jitRunners: 100 },
+    scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 100, 500]), repsFor: (n) => (n >= 500 ? 2 : 3) },
   };
 
 // BENCH_SECTIONS=pipelines,cost runs only those sections and prints their numbers (no report).
@@ -80,13 +88,18 @@ async function main() {
     ['synth', runSynth],
     ['cost', runPlanCost],
     ['plan', runPlan],
+    ['destroy', runDestroy],
+    ['scaling', runFleetScaling],
     ['pipelines', runPipelines],
   ].filter(([name]) => !only || only.includes(name));
   try {
     for (const [name, run] of sections) {
       const t = Date.now();
+      const cpu = cpuSeconds();
       results.sections[name] = await run(ctx);
       results.sections[name].seconds = (Date.now() - t) / 1000;
+      results.sections[name].cpuSeconds = cpu === null ? null : cpuSeconds() - cpu;
+      ctx.log(`${name}: ${results.sections[name].seconds.toFixed(0)} s, ${cpu === null ? 'n/a' : results.sections[name].cpuSeconds.toFixed(0)} CPU seconds`);
     }
   } finally {
     await emulator.close();
