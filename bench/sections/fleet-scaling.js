@@ -90,7 +90,7 @@ async function point(ctx, mode, runners, reps) {
 function linearVerdict(rows) {
   const ok = rows.filter((r) => !r.failed);
   const failed = rows.filter((r) => r.failed);
-  if (ok.length < 2 || failed.length) return { ok: false, failed: failed.map((r) => r.runners) };
+  if (ok.length < 2 || failed.length) return { ok: false, bytesRatio: NaN, failed: failed.map((r) => r.runners) };
   const [small, big] = [ok[0], ok[ok.length - 1]];
   const prev = ok[ok.length - 2];
   const bytesRatio = (big.stateBytes / big.runners) / (prev.stateBytes / prev.runners);
