@@ -23,7 +23,7 @@ function table(head, rows) {
 
 /** The goal verdicts, shared by the console and the document. */
 function goals(results) {
-  const { synth, plan, cost, runtime, pagination, pipelines, destroy, scaling } = results.sections;
+  const { synth, plan, cost, runtime, pagination } = results.sections;
   const out = [];
   const worstSynth = Math.max(...synth.rows.map((r) => r.wallRatio));
   const worstWork = Math.max(...synth.rows.map((r) => r.workRatio));
@@ -38,6 +38,13 @@ function goals(results) {
   out.push({ goal: `runtime data call <= ${GOALS.runtimeRatio}x node -e 0`, ok: runtime.ratio <= GOALS.runtimeRatio, value: `${x2(runtime.ratio)} (${ms0(runtime.runtimeData)} vs ${ms0(runtime.nodeE0)})` });
   const p10k = pagination.rows.find((r) => r.runners === 10000);
   if (p10k) out.push({ goal: '10,000 runners listed in 100 requests, bounded memory', ok: p10k.requests === GOALS.pages && bounded(pagination), value: `${p10k.requests} requests, peak RSS ${p10k.maxRssKb === null ? 'n/a' : `${mb(p10k.maxRssKb)} (${x2(p10k.maxRssKb / p10k.minimal.maxRssKb)} the minimal lister's)`}` });
+  out.push(...fleetGoals(results.sections));
+  return out;
+}
+
+/** The goals of the destroy, fleet-scaling and concurrent-pipelines sections (those present). */
+function fleetGoals({ destroy, scaling, pipelines }) {
+  const out = [];
   if (destroy) {
     const worst = Math.max(...destroy.token.map((r) => r.perRunner));
     const size = Math.min(...destroy.token.map((r) => r.runners));
@@ -533,4 +540,4 @@ function writeReport(results, docsDir) {
   return files;
 }
 
-module.exports = { writeReport, consoleSummary, goals };
+module.exports = { writeReport, consoleSummary, goals, fleetGoals };
