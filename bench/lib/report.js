@@ -346,6 +346,7 @@ function pipelinesSection(p) {
     latency > 0
       ? `Every emulator answer is delayed by ${latency} ms, standing in for GitHub's own time to answer: without it the emulator, on loopback, answers each request before it reads the next, so no two requests of the credential are ever in flight at once (the peak reads 1) and the concurrency cap is never approached.`
       : 'The emulator adds no latency: on loopback it answers each request before it reads the next, so the peak concurrency below reads 1, which says nothing about GitHub.',
+    ...(p.beside ? [`The ${p.beside.join(', ')} section ran beside this one on the same CPU, in the minutes both scenarios mostly wait out the content-creation limit; both scenarios met that load alike.`] : []),
     '',
     table(['scenario', 'phase', 'wall', 'API requests', 'writes', 'refused', 'waited (refusals x retry-after)', 'secondary hits (concurrent / per minute / per hour)'], [
       row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'apply'), row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'destroy'),
@@ -382,6 +383,7 @@ function destroySection(d) {
     `alone as \`node bench/destroy-cost.js [N]\`. The JIT row is a fleet of ${int(j.runners)} JIT runners applied and destroyed by Terraform`,
     `(${j.registered} registered after its apply), its requests counted from the emulator's log. Counts are API requests of the destroy`,
     'alone; "runners left" counts the fleet\'s runners still registered afterwards.',
+    ...(d.beside ? [`This section ran beside the ${d.beside.join(', ')} section (see Run time): its request counts do not depend on the machine's load, its wall times do.`] : []),
     '',
     table(['server', 'runners', 'requests', 'per runner', 'list requests', 'deletes', 'runners left', 'others kept', 'failed deletes', 'wall'], rows),
     '',
@@ -419,10 +421,12 @@ function scalingSection(sc) {
     'At each size, a fleet of registration-token runners and one of JIT runners (`jit: true`), each of one',
     'organization, every runner rendering `installScript()` of one shared `RunnerDownload` into a stand-in VM\'s user',
     'data ([bench/apps/mode-fleet.js](../bench/apps/mode-fleet.js)), is applied from an empty state (local backend), its state',
-    'measured, and re-planned (median of the runs given; every re-plan must propose no changes). The modes alternate',
-    'at each size so that drift in the machine\'s load hits both. "Dependencies" are what each runner\'s credentials',
-    'resource records in the state (median / max over the fleet): Terraform stores them per instance and writes them',
-    'all whenever it saves the state, so they set how the state, and each save during the apply, grow.',
+    'measured, and re-planned (median of the runs given; every re-plan must propose no changes). The two modes run',
+    'side by side: both applies start together, then each re-plan of one starts with one of the other, so the machine\'s',
+    'load hits both alike (their times are each other\'s reference, not what one mode takes alone on the machine).',
+    '"Dependencies" are what each runner\'s credentials resource records in the state (median / max over the fleet):',
+    'Terraform stores them per instance and writes them all whenever it saves the state, so they set how the state,',
+    'and each save during the apply, grow.',
     '',
     table(['mode', 'runners', 'first apply', 'state', 'state per runner', 'dependencies per credentials (median / max)', 're-plan', 'API requests per re-plan', 'runs'], rows),
     '',
@@ -487,7 +491,7 @@ function document(results) {
     '',
     '## Run time',
     '',
-    `${Object.entries(s).map(([k, v]) => `${k} ${(v.seconds / 60).toFixed(1)} min`).join(', ')}.`,
+    `${Object.entries(s).map(([k, v]) => `${k} ${(v.seconds / 60).toFixed(1)} min${v.beside ? ` (beside ${v.beside.join(', ')})` : ''}`).join(', ')}.`,
     results.totalSeconds > 15 * 60
       ? `The run exceeds its 15-minute budget; the longest section is ${longestSection(s)}. \`BENCH_PLAN_SIZES=10,100 npm run bench\` leaves out the 1,000-runner plan.`
       : `The whole run took ${(results.totalSeconds / 60).toFixed(1)} minutes, within its 15-minute budget.`,

@@ -1,8 +1,10 @@
 // Item 8: how a fleet's state and Terraform's work grow with its size, for both runner modes.
 // At each size, a fleet of registration-token runners and one of JIT runners (one organization
 // each, every runner's install script in a stand-in VM's user data) are applied from an empty
-// state, their states measured (bytes, and the dependencies each credentials resource records),
-// and re-planned; modes alternate at each size so that drift in the machine's load hits both.
+// state side by side (both applies at once, then each re-plan of one beside one of the other, so
+// the machine's load hits both alike and Terraform's serialized state writes of one mode overlap
+// the other's), their states measured (bytes, and the dependencies each credentials resource
+// records) and re-planned.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -43,42 +45,68 @@ function failureLine(err) {
   return text.replace(/gh[pousr]_[A-Za-z0-9]+/g, 'gh*_***').slice(0, 400);
 }
 
-async function point(ctx, mode, runners, reps) {
-  const { engine, env } = ctx.tf;
+/** One mode's fleet of one size, synthesized and initialized (untimed). */
+async function prepare(ctx, mode, runners) {
   const org = `bench-scale-${mode}-${runners}`;
   const out = scratch(`scale-${mode}-${runners}`);
   const args = [APP, '--runners', String(runners), '--vms', '--org', org, '--prefix', `scale-${mode}`, '--api-url', ctx.apiUrl, '--out', out];
   if (mode === 'jit') args.push('--jit');
   await measureOk(process.execPath, args, { rss: false });
   const dir = path.join(out, 'stacks', 'fleet');
+  await tf(ctx.tf.engine, ctx.tf.env, dir, ['init', '-input=false', '-no-color']);
+  return { mode, runners, org, dir };
+}
+
+/** The first apply from an empty state; a failure is a measurement (its first error line), not a crash. */
+async function apply(ctx, p) {
+  const started = Date.now();
   try {
-    await tf(engine, env, dir, ['init', '-input=false', '-no-color']);
-    const started = Date.now();
-    try {
-      await tf(engine, env, dir, APPLY);
-    } catch (err) {
-      const failed = failureLine(err);
-      ctx.log(`scaling ${mode} ${runners}: the first apply failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${failed}`);
-      return { mode, runners, applyMs: Date.now() - started, failed };
-    }
-    const applyMs = Date.now() - started;
-    const state = stateFacts(dir);
-    const plans = [];
+    await tf(ctx.tf.engine, ctx.tf.env, p.dir, APPLY);
+    return { applyMs: Date.now() - started };
+  } catch (err) {
+    const failed = failureLine(err);
+    ctx.log(`scaling ${p.mode} ${p.runners}: the first apply failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${failed}`);
+    return { applyMs: Date.now() - started, failed };
+  }
+}
+
+/** One re-plan, with the API requests it sent to its organization. */
+async function replan(ctx, p) {
+  const before = apiRequests(ctx.emulator).length;
+  const r = await tf(ctx.tf.engine, ctx.tf.env, p.dir, PLAN, [0, 2]);
+  const requests = apiRequests(ctx.emulator).slice(before).filter((q) => q.path.includes(`/orgs/${p.org}/`)).length;
+  return { ms: r.ms, clean: r.code === 0, requests };
+}
+
+/**
+ * Both modes at one size, side by side: their applies start together, then each re-plan of one
+ * starts with one of the other, so both meet the same machine load.
+ */
+async function size(ctx, runners, reps) {
+  const fleets = [];
+  try {
+    for (const mode of MODES) fleets.push(await prepare(ctx, mode, runners));
+    const applies = await Promise.all(fleets.map((p) => apply(ctx, p)));
+    const ok = fleets.filter((_, i) => !applies[i].failed);
+    const plans = new Map(ok.map((p) => [p, []]));
     for (let rep = 0; rep < reps; rep++) {
-      const before = apiRequests(ctx.emulator).length;
-      const r = await tf(engine, env, dir, PLAN, [0, 2]);
-      plans.push({ ms: r.ms, clean: r.code === 0, requests: apiRequests(ctx.emulator).length - before });
+      const round = await Promise.all(ok.map((p) => replan(ctx, p)));
+      ok.forEach((p, i) => plans.get(p).push(round[i]));
     }
-    const row = {
-      mode, runners, applyMs, ...state,
-      planMs: median(plans.map((p) => p.ms)), planRequests: Math.max(...plans.map((p) => p.requests)),
-      clean: plans.every((p) => p.clean), reps,
-    };
-    ctx.log(`scaling ${mode} ${runners}: applied in ${(applyMs / 1000).toFixed(1)} s; state ${(state.stateBytes / 1e6).toFixed(2)} MB, ` +
-      `dependencies per credentials ${state.depsMedian} median / ${state.depsMax} max; re-plan ${(row.planMs / 1000).toFixed(2)} s${row.clean ? '' : ' (NOT clean)'}`);
-    return row;
+    return fleets.map((p, i) => {
+      if (applies[i].failed) return { mode: p.mode, runners, ...applies[i] };
+      const runs = plans.get(p);
+      const row = {
+        mode: p.mode, runners, applyMs: applies[i].applyMs, ...stateFacts(p.dir),
+        planMs: median(runs.map((x) => x.ms)), planRequests: Math.max(...runs.map((x) => x.requests)),
+        clean: runs.every((x) => x.clean), reps,
+      };
+      ctx.log(`scaling ${p.mode} ${runners}: applied in ${(row.applyMs / 1000).toFixed(1)} s; state ${(row.stateBytes / 1e6).toFixed(2)} MB, ` +
+        `dependencies per credentials ${row.depsMedian} median / ${row.depsMax} max; re-plan ${(row.planMs / 1000).toFixed(2)} s${row.clean ? '' : ' (NOT clean)'}`);
+      return row;
+    });
   } finally {
-    removeStack(dir);
+    for (const p of fleets) removeStack(p.dir);
   }
 }
 
@@ -101,10 +129,7 @@ function linearVerdict(rows) {
 async function runFleetScaling(ctx) {
   const { sizes, repsFor } = ctx.plan.scaling;
   const rows = [];
-  for (const [i, runners] of sizes.entries()) {
-    const order = i % 2 === 0 ? MODES : [...MODES].reverse();
-    for (const mode of order) rows.push(await point(ctx, mode, runners, repsFor(runners)));
-  }
+  for (const runners of sizes) rows.push(...(await size(ctx, runners, repsFor(runners))));
   const byMode = Object.fromEntries(MODES.map((m) => [m, rows.filter((r) => r.mode === m)]));
   return { sizes, rows, verdict: { token: linearVerdict(byMode.token), jit: linearVerdict(byMode.jit) } };
 }
