@@ -437,7 +437,7 @@ function scalingSection(sc) {
     say('token'),
     '',
     say('jit'),
-    ...(failed.length ? ['', ...failed.map((r) => `The ${label[r.mode]} fleet of ${int(r.runners)} failed to apply: ${r.failed}`)] : []),
+    ...(failed.length ? ['', ...failed.map((r) => `The ${label[r.mode]} fleet of ${int(r.runners)} failed to apply after ${sec(r.applyMs)}, leaving ${int(r.leftRegistered ?? 0)} runner(s) registered: ${r.failed}`)] : []),
   ].join('\n');
 }
 

@@ -40,8 +40,10 @@ function stateFacts(dir) {
 /** The first Terraform error line of a failed run, without anything token-like. */
 function failureLine(err) {
   const lines = String(err.message).split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim()).filter(Boolean);
+  // An external program's failure ends with its own one-line message; otherwise Terraform's summary.
+  const program = lines.find((l) => /^Error Message:/.test(l));
   const i = lines.findIndex((l) => /^Error:/.test(l));
-  const text = i >= 0 ? lines.slice(i, i + 3).join(' ') : lines[lines.length - 1];
+  const text = program ?? (i >= 0 ? lines.slice(i, i + 3).join(' ') : lines[lines.length - 1]);
   return text.replace(/gh[pousr]_[A-Za-z0-9]+/g, 'gh*_***').slice(0, 400);
 }
 
@@ -94,7 +96,8 @@ async function size(ctx, runners, reps) {
       ok.forEach((p, i) => plans.get(p).push(round[i]));
     }
     return fleets.map((p, i) => {
-      if (applies[i].failed) return { mode: p.mode, runners, ...applies[i] };
+      // What a failed apply left registered on GitHub (minted JIT runners not rolled back).
+      if (applies[i].failed) return { mode: p.mode, runners, ...applies[i], leftRegistered: ctx.emulator.runners(`org:${p.org}`).length };
       const runs = plans.get(p);
       const row = {
         mode: p.mode, runners, applyMs: applies[i].applyMs, ...stateFacts(p.dir),
