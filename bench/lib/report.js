@@ -348,7 +348,7 @@ function pipelinesSection(p) {
       : 'The emulator adds no latency: on loopback it answers each request before it reads the next, so the peak concurrency below reads 1, which says nothing about GitHub.',
     ...(p.beside ? [`The ${p.beside.join(', ')} section ran beside this one on the same CPU, in the minutes both scenarios mostly wait out the content-creation limit; both scenarios met that load alike.`] : []),
     '',
-    table(['scenario', 'phase', 'wall', 'API requests', 'writes', 'refused', 'waited (refusals x retry-after)', 'secondary hits (concurrent / per minute / per hour)'], [
+    table(['scenario', 'phase', 'wall', 'API requests', 'writes done', 'requests refused', 'waited (refusals x retry-after)', 'secondary hits (concurrent / per minute / per hour)'], [
       row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'apply'), row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'destroy'),
       row(`1 x ${a.registered} alone`, a, 'apply'), row(`1 x ${a.registered} alone`, a, 'destroy'),
     ]),

@@ -44,10 +44,12 @@ function phaseFacts(emulator, before) {
   const requests = apiRequests(emulator).slice(before.requests);
   const stats = emulator.secondaryLimitStats();
   const hits = Object.fromEntries(Object.entries(stats.hits).map(([k, v]) => [k, v - before.hits[k]]));
-  const refused = requests.filter((r) => r.status === 403 || r.status === 429).length;
+  const isRefused = (r) => r.status === 403 || r.status === 429;
+  const refused = requests.filter(isRefused).length;
   return {
     requests: requests.length,
-    writes: requests.filter((r) => r.method !== 'GET').length,
+    // Writes GitHub acted on; a refused write is counted under `refused` and sent again later.
+    writes: requests.filter((r) => r.method !== 'GET' && !isRefused(r)).length,
     refused,
     // Each refusal is answered with retry-after, which the refused process waits out before retrying.
     waitSeconds: refused * LIMITS.secondaryLimits.retryAfterSeconds,
