@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Entry of `npm run bench` (after `npm run build` and `node test/terraform/setup.js`): measures
-// synth, plan, plan-time GitHub cost, runtime start and pagination against the offline emulator,
+// synth, plan, plan-time GitHub cost, runtime start, pagination, concurrent pipelines, destroy cost
+// and fleet scaling against the offline emulator,
 // prints the numbers and writes docs/benchmarks.md and docs/benchmarks-*.svg.
 // Options: --quick (fewer sizes and repetitions, report written to a scratch folder), BENCH_ENGINE=terraform|terraform-1.15|tofu,
-// BENCH_PLAN_SIZES=10,100 (the plan sizes; the default includes 1,000, whose first apply takes minutes).
+// BENCH_PLAN_SIZES=10,100 (the plan sizes; the default includes 1,000, whose first apply takes minutes),
+// BENCH_SCALING_SIZES=10,100 (the fleet-scaling sizes, default 10,100,500), BENCH_SERIAL=1 (no
+// section beside another).
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { startBenchEmulator, BENCH_ORG } = require('./lib/emulator');
-const { machine, engineVersion } = require('./lib/machine');
+const { machine, engineVersion, cpuSeconds } = require('./lib/machine');
 const { engineEnv, loadManifest, pickEngine, ROOT } = require('./lib/terraform');
 const { writeReport, consoleSummary } = require('./lib/report');
 const { removeAllScratch } = require('./lib/stacks');
@@ -19,6 +22,8 @@ const { runPlanCost } = require('./sections/plan-cost');
 const { runRuntimeStart } = require('./sections/runtime-start');
 const { runPagination } = require('./sections/pagination');
 const { runPipelines } = require('./sections/pipelines');
+const { runDestroy } = require('./sections/destroy');
+const { runFleetScaling } = require('./sections/fleet-scaling');
 
 const quick = process.argv.includes('--quick');
 const unknown = process.argv.slice(2).filter((a) => a !== '--quick');
@@ -43,6 +48,8 @@ const PLAN = quick
     runtime: { reps: 7 },
     pagination: { counts: [1000, 10000], reps: 1 },
     pipelines: { stacks: 2, runners: 10 },
+    destroy: { runners: 150, jitRunners: 20 },
+    scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 30]), repsFor: () => 1 },
   }
   : {
     synth: { sizes: [10, 100, 1000, 2000], repsFor: (n) => (n >= 2000 ? 3 : 5) },
@@ -51,6 +58,8 @@ const PLAN = quick
     runtime: { reps: 21 },
     pagination: { counts: [1000, 10000], reps: 3 },
     pipelines: { stacks: 4, runners: 50 },
+    destroy: { runners: 1000, jitRunners: 100 },
+    scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 100, 500]), repsFor: (n) => (n >= 500 ? 2 : 3) },
   };
 
 // BENCH_SECTIONS=pipelines,cost runs only those sections and prints their numbers (no report).
@@ -74,19 +83,35 @@ async function main() {
   };
   const results = { quick, machine: machine(), command: `npm run bench${quick ? ' -- --quick' : ''}`, engine: { ...engine, version: await engineVersion(engine, ctx.tf.env) }, sections: {} };
   results.engines = manifest.engines.map((e) => ({ id: e.id, version: e.version }));
-  const sections = [
-    ['runtime', runRuntimeStart],
-    ['pagination', runPagination],
-    ['synth', runSynth],
-    ['cost', runPlanCost],
-    ['plan', runPlan],
-    ['pipelines', runPipelines],
-  ].filter(([name]) => !only || only.includes(name));
+  // One step's sections run at once. The pipelines section spends most of its minutes waiting out
+  // GitHub's content-creation limit with the CPU idle, and the destroy section's goals are request
+  // counts, which the machine's load does not change: run together, the whole run fits its budget.
+  // BENCH_SERIAL=1 runs every section alone (then the destroy section's wall time is its own).
+  const serial = process.env.BENCH_SERIAL === '1';
+  const steps = [
+    [['runtime', runRuntimeStart]],
+    [['pagination', runPagination]],
+    [['synth', runSynth]],
+    [['cost', runPlanCost]],
+    [['plan', runPlan]],
+    [['scaling', runFleetScaling]],
+    serial ? [['pipelines', runPipelines]] : [['pipelines', runPipelines], ['destroy', runDestroy]],
+    ...(serial ? [[['destroy', runDestroy]]] : []),
+  ].map((step) => step.filter(([name]) => !only || only.includes(name))).filter((step) => step.length > 0);
   try {
-    for (const [name, run] of sections) {
-      const t = Date.now();
-      results.sections[name] = await run(ctx);
-      results.sections[name].seconds = (Date.now() - t) / 1000;
+    for (const step of steps) {
+      const cpu = cpuSeconds();
+      await Promise.all(step.map(async ([name, run]) => {
+        const t = Date.now();
+        results.sections[name] = await run(ctx);
+        results.sections[name].seconds = (Date.now() - t) / 1000;
+      }));
+      const used = cpu === null ? null : cpuSeconds() - cpu;
+      for (const [name] of step) {
+        const others = step.map(([n]) => n).filter((n) => n !== name);
+        Object.assign(results.sections[name], { cpuSeconds: used, ...(others.length ? { beside: others } : {}) });
+        ctx.log(`${name}: ${results.sections[name].seconds.toFixed(0)} s, ${used === null ? 'n/a' : used.toFixed(0)} CPU seconds${others.length ? ` (with ${others.join(', ')}, which ran beside it)` : ''}`);
+      }
     }
   } finally {
     await emulator.close();

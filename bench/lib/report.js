@@ -6,7 +6,7 @@ const fs = require('fs');
 const path = require('path');
 const { lineChart } = require('./svg');
 
-const GOALS = { synthRatio: 1.3, synth1000Ms: 3000, planRatio: 1.5, runtimeRatio: 1.5, pages: 100, pagesRss: 1.5 };
+const GOALS = { synthRatio: 1.3, synth1000Ms: 3000, planRatio: 1.5, runtimeRatio: 1.5, pages: 100, pagesRss: 1.5, destroyPerRunner: 2, pipelinesRatio: 1.5 };
 
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const ms0 = (ms) => `${ms.toFixed(0)} ms`;
@@ -23,7 +23,7 @@ function table(head, rows) {
 
 /** The goal verdicts, shared by the console and the document. */
 function goals(results) {
-  const { synth, plan, cost, runtime, pagination, pipelines } = results.sections;
+  const { synth, plan, cost, runtime, pagination } = results.sections;
   const out = [];
   const worstSynth = Math.max(...synth.rows.map((r) => r.wallRatio));
   const worstWork = Math.max(...synth.rows.map((r) => r.workRatio));
@@ -38,12 +38,56 @@ function goals(results) {
   out.push({ goal: `runtime data call <= ${GOALS.runtimeRatio}x node -e 0`, ok: runtime.ratio <= GOALS.runtimeRatio, value: `${x2(runtime.ratio)} (${ms0(runtime.runtimeData)} vs ${ms0(runtime.nodeE0)})` });
   const p10k = pagination.rows.find((r) => r.runners === 10000);
   if (p10k) out.push({ goal: '10,000 runners listed in 100 requests, bounded memory', ok: p10k.requests === GOALS.pages && bounded(pagination), value: `${p10k.requests} requests, peak RSS ${p10k.maxRssKb === null ? 'n/a' : `${mb(p10k.maxRssKb)} (${x2(p10k.maxRssKb / p10k.minimal.maxRssKb)} the minimal lister's)`}` });
+  out.push(...fleetGoals(results.sections));
+  return out;
+}
+
+/** The goals of the destroy, fleet-scaling and concurrent-pipelines sections (those present). */
+function fleetGoals({ destroy, scaling, pipelines }) {
+  const out = [];
+  if (destroy) {
+    const worst = Math.max(...destroy.token.map((r) => r.perRunner));
+    const size = Math.min(...destroy.token.map((r) => r.runners));
+    const byFilter = (f) => destroy.token.find((r) => r.nameFilter === f);
+    out.push({
+      goal: `destroy <= ${GOALS.destroyPerRunner} requests per runner at ${int(size)} (with and without name filter)`,
+      ok: worst <= GOALS.destroyPerRunner,
+      value: `${byFilter(true).perRunner.toFixed(2)} with the filter, ${byFilter(false).perRunner.toFixed(2)} without (${int(size)} registration-token runners, 10 at a time); JIT fleet ${destroy.jit.perRunner.toFixed(2)}`,
+    });
+    const clean = destroy.token.every((r) => r.left === 0 && r.othersKept === r.others && r.failures === 0) && destroy.jit.left === 0;
+    out.push({
+      goal: 'destroy: 0 runners left',
+      ok: clean,
+      value: `${destroy.token.map((r) => r.left).join(' / ')} / ${destroy.jit.left} left (name filter / none / JIT fleet); ${destroy.token.map((r) => `${r.othersKept} of ${r.others}`).join(' and ')} others kept; ${destroy.token.reduce((n, r) => n + r.failures, 0)} failed deletes`,
+    });
+  }
+  if (scaling) {
+    const v = scaling.verdict.jit;
+    const rows = scaling.rows.filter((r) => r.mode === 'jit');
+    const deps = rows.map((r) => (r.failed ? 'failed' : String(r.depsMax))).join(' / ');
+    const ran = rows.filter((r) => !r.failed);
+    out.push({
+      goal: `JIT fleet: dependencies per credentials resource constant (${scaling.sizes.map(int).join('/')}), state linear`,
+      ok: v.ok,
+      value: v.failed.length
+        ? `apply failed at ${v.failed.map(int).join(', ')} runners; dependencies ${deps}`
+        : ran.length < 2 ? `${deps} dependencies (max); too few sizes to judge`
+          : `${deps} dependencies (max); state ${x2(v.bytesRatio)} the bytes per runner at ${int(ran[ran.length - 1].runners)} as at ${int(ran[ran.length - 2].runners)}${ran.every((r) => r.clean) ? '' : '; a re-plan was not clean'}`,
+    });
+  }
   if (pipelines) {
     const c = pipelines.concurrent;
+    const a = pipelines.alone;
+    const ratio = (c.apply.ms + c.destroy.ms) / (a.apply.ms + a.destroy.ms);
     out.push({
-      goal: `${c.stacks} pipelines of ${c.runnersPerStack} at once: every runner registered and deleted once`,
-      ok: c.left === 0 && pipelines.alone.left === 0,
-      value: `${int(c.registered)} registered once each and online, ${c.left} left after the destroys; ${x2((c.apply.ms + c.destroy.ms) / (pipelines.alone.apply.ms + pipelines.alone.destroy.ms))} the wall time of one stack of ${int(pipelines.alone.registered)}`,
+      goal: 'every runner registered once and deleted (concurrent pipelines)',
+      ok: c.left === 0 && a.left === 0,
+      value: `${c.stacks} x ${c.runnersPerStack}: ${int(c.registered)} registered once each and online, ${c.left} left after the destroys (1 x ${int(a.registered)} alone: ${a.left} left)`,
+    });
+    out.push({
+      goal: `${c.stacks} pipelines at once: wall time <= ${GOALS.pipelinesRatio}x one stack of ${int(a.registered)} alone`,
+      ok: ratio <= GOALS.pipelinesRatio,
+      value: `${x2(ratio)} (${sec(c.apply.ms + c.destroy.ms)} against ${sec(a.apply.ms + a.destroy.ms)}, apply and destroy)`,
     });
   }
   return out;
@@ -272,14 +316,19 @@ function paginationSection(p) {
 function pipelinesSection(p) {
   if (!p) return '';
   const l = p.limits.secondaryLimits;
-  const row = (label, sc, phase) => {
-    const f = sc[phase];
-    return [label, phase, sec(f.ms), int(f.requests), int(f.writes), int(f.refused),
-      `${f.hits.concurrent} / ${f.hits['content-per-minute']} / ${f.hits['content-per-hour']}`, String(f.peakConcurrent)];
-  };
   const c = p.concurrent;
   const a = p.alone;
-  const waits = (sc) => (sc.apply.hits['content-per-minute'] + sc.destroy.hits['content-per-minute'] + sc.apply.hits['content-per-hour'] + sc.destroy.hits['content-per-hour']) * l.retryAfterSeconds;
+  const row = (label, sc, phase) => {
+    const f = sc[phase];
+    return [label, phase, sec(f.ms), int(f.requests), int(f.writes), int(f.refused), `${int(f.waitSeconds)} s`,
+      `${f.hits.concurrent} / ${f.hits['content-per-minute']} / ${f.hits['content-per-hour']}`];
+  };
+  const total = (sc) => sc.apply.ms + sc.destroy.ms;
+  const writes = (sc) => sc.apply.writes + sc.destroy.writes;
+  // With a sliding window of a minute, W writes need at least ceil(W / limit) - 1 full minutes.
+  const floorSeconds = (sc) => Math.max(0, Math.ceil(writes(sc) / l.contentPerMinute) - 1) * 60;
+  const peak = Math.max(c.destroy.peakConcurrent, a.destroy.peakConcurrent);
+  const latency = p.latencyMs ?? 0;
   return [
     '## 6. Concurrent pipelines',
     '',
@@ -288,19 +337,107 @@ function pipelinesSection(p) {
     `at once, against one organization and one credential under GitHub's budgets as the emulator models them:`,
     `${int(p.limits.rateLimit)} requests an hour, ${l.maxConcurrent} concurrent requests, ${l.contentPerMinute} content-generating requests a minute and`,
     `${l.contentPerHour} an hour, \`retry-after: ${l.retryAfterSeconds}\` on a refusal. The reference is one stack of ${int(a.registered)} runners applied and`,
-    'destroyed alone under the same budgets. Each scenario starts with a fresh emulator (full budgets). After each',
-    'apply the benchmark checks that every runner is registered exactly once and online; after each destroy, that',
-    'none is left ([bench/sections/pipelines.js](../bench/sections/pipelines.js)).',
+    'destroyed alone on its organization under the same budgets. The two scenarios run side by side, each against its',
+    'own emulator (its own organization and full budgets): both applies start together and, once both fleets are',
+    'checked, both destroys start together, so the machine\'s load hits both alike and the minutes each waits out the',
+    'content-creation limit overlap rather than add up. After each apply the benchmark checks that every runner is',
+    'registered exactly once and online; after each destroy, that none is left',
+    '([bench/sections/pipelines.js](../bench/sections/pipelines.js)).',
+    latency > 0
+      ? `Every emulator answer is delayed by ${latency} ms, standing in for GitHub's own time to answer: without it the emulator, on loopback, answers each request before it reads the next, so no two requests of the credential are ever in flight at once (the peak reads 1) and the concurrency cap is never approached.`
+      : 'The emulator adds no latency: on loopback it answers each request before it reads the next, so the peak concurrency below reads 1, which says nothing about GitHub.',
+    ...(p.beside ? [`The ${p.beside.join(', ')} section ran beside this one on the same CPU, in the minutes both scenarios mostly wait out the content-creation limit; both scenarios met that load alike.`] : []),
     '',
-    table(['scenario', 'phase', 'wall', 'API requests', 'writes', 'refused', 'secondary hits (concurrent / per minute / per hour)', 'peak concurrency'], [
+    table(['scenario', 'phase', 'wall', 'API requests', 'writes done', 'requests refused', 'waited (refusals x retry-after)', 'secondary hits (concurrent / per minute / per hour)'], [
       row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'apply'), row(`${c.stacks} x ${c.runnersPerStack} at once`, c, 'destroy'),
       row(`1 x ${a.registered} alone`, a, 'apply'), row(`1 x ${a.registered} alone`, a, 'destroy'),
     ]),
     '',
-    `Wall time, apply and destroy together: ${sec(c.apply.ms + c.destroy.ms)} for the ${c.stacks} pipelines against ${sec(a.apply.ms + a.destroy.ms)} for the one stack`,
-    `(${x2((c.apply.ms + c.destroy.ms) / (a.apply.ms + a.destroy.ms))}). Refused writes were waited out (about ${int(waits(c))} s of \`retry-after\` in the concurrent run, ${int(waits(a))} s alone,`,
-    'spread over parallel processes), within the runtime\'s retry budget; no runner was lost or registered twice. The',
-    `content-creation limit bounds both: a fleet of ${int(a.registered)} needs about ${int(a.apply.writes + a.destroy.writes)} writes to create and delete, at most ${l.contentPerMinute} a minute.`,
+    `Wall time, apply and destroy together: ${sec(total(c))} for the ${c.stacks} pipelines against ${sec(total(a))} for the one stack`,
+    `(**${x2(total(c) / total(a))}**). Peak requests of the credential in flight at once: ${c.destroy.peakConcurrent} in the ${c.stacks} pipelines, ${a.destroy.peakConcurrent} alone`,
+    `(cap ${l.maxConcurrent}${peak >= l.maxConcurrent ? ', reached' : ', not reached'}). Refused requests were waited out within the runtime's retry budget (the "waited" column is`,
+    'process-seconds, spread over parallel processes); no runner was lost or registered twice. The content-creation limit',
+    `bounds both: creating and deleting the fleet took ${int(writes(c))} writes in the ${c.stacks} pipelines and ${int(writes(a))} alone; at ${l.contentPerMinute} a minute that is at least`,
+    `${int(floorSeconds(c))} s and ${int(floorSeconds(a))} s of waiting for the window however the fleet is split across pipelines.`,
+  ].join('\n');
+}
+
+function destroySection(d) {
+  if (!d) return '';
+  const sz = d.token[0].runners;
+  const rows = d.token.map((r) => [
+    r.nameFilter ? 'name filter applied' : 'name filter ignored', int(r.runners), int(r.requests), `**${r.perRunner.toFixed(2)}**`,
+    int(r.lists), int(r.deletes), String(r.left), `${r.othersKept} of ${r.others}`, String(r.failures), sec(r.seconds * 1000),
+  ]);
+  const j = d.jit;
+  rows.push(['JIT fleet, `terraform destroy`', int(j.runners), int(j.requests), `**${j.perRunner.toFixed(2)}**`, int(j.lists), int(j.deletes), String(j.left), 'n/a', 'n/a', sec(j.ms)]);
+  const noFilter = d.token.find((r) => !r.nameFilter);
+  return [
+    '## 7. Destroy cost',
+    '',
+    `${int(sz)} registration-token runners, each carrying its identity's marker label as its VM registers it, among`,
+    `${d.token[0].others} runners that are not the stack's, deleted by the runtime's \`delete-runner\` exactly as Terraform's destroy`,
+    `provisioners run it: one process per runner, ${d.token[0].parallelism} at a time (Terraform's default \`-parallelism\`), against a fresh`,
+    'emulator that applies the runner list\'s `name` filter (api.github.com) and one that ignores it (the GitHub',
+    'Enterprise Server reference this project was built from): [bench/lib/destroy-cost.js](../bench/lib/destroy-cost.js), also runnable',
+    `alone as \`node bench/destroy-cost.js [N]\`. The JIT row is a fleet of ${int(j.runners)} JIT runners applied and destroyed by Terraform`,
+    `(${j.registered} registered after its apply), its requests counted from the emulator's log. Counts are API requests of the destroy`,
+    'alone; "runners left" counts the fleet\'s runners still registered afterwards.',
+    ...(d.beside ? [`This section ran beside the ${d.beside.join(', ')} section (see Run time): its request counts do not depend on the machine's load, its wall times do.`] : []),
+    '',
+    table(['server', 'runners', 'requests', 'per runner', 'list requests', 'deletes', 'runners left', 'others kept', 'failed deletes', 'wall'], rows),
+    '',
+    `Without the filter, the processes share one walk of the list (a per-user cache file, trusted for a minute and`,
+    `only for runners that existed before the walk began), so ${int(noFilter.lists)} listings serve ${int(noFilter.runners)} lookups; with it, each runner`,
+    `is one \`?name=\` lookup and one delete. JIT runners are deleted by the id captured at their mint:`,
+    `${int(j.deletes)} deletes, ${int(j.lists)} ${j.lists === 1 ? 'listing' : 'listings'} and ${int(j.mints)} token or configuration mints for ${int(j.runners)} runners.`,
+  ].join('\n');
+}
+
+function scalingSection(sc) {
+  if (!sc) return '';
+  const label = { token: 'registration token', jit: 'JIT' };
+  const ordered = [...sc.rows].sort((a, b) => (a.mode === b.mode ? a.runners - b.runners : a.mode === 'token' ? -1 : 1));
+  const rows = ordered.map((r) => (r.failed
+    ? [label[r.mode], int(r.runners), `failed after ${sec(r.applyMs)}`, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', '0']
+    : [label[r.mode], int(r.runners), sec(r.applyMs), bytesMb(r.stateBytes), `${int(Math.round(r.stateBytes / r.runners))} B`,
+      `${r.depsMedian} / **${r.depsMax}**`, `${sec(r.planMs)}${r.clean ? '' : ' (changes)'}`, String(r.planRequests), String(r.reps)]));
+  const say = (mode) => {
+    const rs = sc.rows.filter((r) => r.mode === mode && !r.failed);
+    if (rs.length < 2) return `${label[mode]}: too few sizes applied to say how it grows.`;
+    const [a, b] = [rs[0], rs[rs.length - 1]];
+    const deps = a.depsMax === b.depsMax
+      ? `each credentials resource records ${b.depsMax} dependencies at every size`
+      : `the dependencies a credentials resource records grow from ${a.depsMax} at ${int(a.runners)} runners to ${b.depsMax} at ${int(b.runners)} (each depends on the other runners of its mode)`;
+    const prev = rs[rs.length - 2];
+    const ratio = (b.stateBytes / b.runners) / (prev.stateBytes / prev.runners);
+    return `${label[mode]}: ${deps}; the state holds ${int(Math.round(a.stateBytes / a.runners))} bytes per runner at ${int(a.runners)} and ${int(Math.round(b.stateBytes / b.runners))} at ${int(b.runners)}` +
+      ` (${x2(ratio)} from ${int(prev.runners)} to ${int(b.runners)}: ${ratio <= 1.5 ? 'linear' : 'growing faster than the fleet'}).`;
+  };
+  const failed = sc.rows.filter((r) => r.failed);
+  return [
+    '## 8. Fleet scaling by runner mode',
+    '',
+    'At each size, a fleet of registration-token runners and one of JIT runners (`jit: true`), each of one',
+    'organization, every runner rendering `installScript()` of one shared `RunnerDownload` into a stand-in VM\'s user',
+    'data ([bench/apps/mode-fleet.js](../bench/apps/mode-fleet.js)), is applied from an empty state (local backend), its state',
+    'measured, and re-planned (median of the runs given; every re-plan must propose no changes). The two modes run',
+    'side by side: both applies start together, then each re-plan of one starts with one of the other, so the machine\'s',
+    'load hits both alike (their times are each other\'s reference, not what one mode takes alone on the machine).',
+    '"Dependencies" are what each runner\'s credentials resource records in the state (median / max over the fleet):',
+    'Terraform stores them per instance and writes them all whenever it saves the state, so they set how the state,',
+    'and each save during the apply, grow.',
+    '',
+    table(['mode', 'runners', 'first apply', 'state', 'state per runner', 'dependencies per credentials (median / max)', 're-plan', 'API requests per re-plan', 'runs'], rows),
+    '',
+    '![state size against fleet size](benchmarks-scaling-state.svg)',
+    '',
+    '![first apply time against fleet size](benchmarks-scaling-apply.svg)',
+    '',
+    say('token'),
+    '',
+    say('jit'),
+    ...(failed.length ? ['', ...failed.map((r) => `The ${label[r.mode]} fleet of ${int(r.runners)} failed to apply after ${sec(r.applyMs)}, leaving ${int(r.leftRegistered ?? 0)} runner(s) registered: ${r.failed}`)] : []),
   ].join('\n');
 }
 
@@ -319,8 +456,8 @@ function document(results) {
     `Written by \`${results.command}\` (\`bench/run.js\`); every number below is from that one run, which`,
     `took ${(results.totalSeconds / 60).toFixed(1)} minutes, but for those said to be from the previous run (commit ${PREVIOUS.commit}).`,
     'Comparisons are measured side by side in the run (repetitions interleaved, medians reported) and',
-    'given as ratios. Everything runs offline against the embedded GitHub emulator (no added latency)',
-    'on loopback.',
+    'given as ratios. Everything runs offline against the embedded GitHub emulator on loopback, with no',
+    'added latency but in the concurrent-pipelines section (which says why).',
     '',
     table(['machine', ''], [
       ['CPU', `${m.cpuModel}, ${m.cores} cores`],
@@ -348,9 +485,13 @@ function document(results) {
     '',
     pipelinesSection(s.pipelines),
     '',
+    destroySection(s.destroy),
+    '',
+    scalingSection(s.scaling),
+    '',
     '## Run time',
     '',
-    `${Object.entries(s).map(([k, v]) => `${k} ${(v.seconds / 60).toFixed(1)} min`).join(', ')}.`,
+    `${Object.entries(s).map(([k, v]) => `${k} ${(v.seconds / 60).toFixed(1)} min${v.beside ? ` (beside ${v.beside.join(', ')})` : ''}`).join(', ')}.`,
     results.totalSeconds > 15 * 60
       ? `The run exceeds its 15-minute budget; the longest section is ${longestSection(s)}. \`BENCH_PLAN_SIZES=10,100 npm run bench\` leaves out the 1,000-runner plan.`
       : `The whole run took ${(results.totalSeconds / 60).toFixed(1)} minutes, within its 15-minute budget.`,
@@ -384,7 +525,23 @@ function writeReport(results, docsDir) {
       { name: 'floor: same JSON', points: s.plan.rows.map((r) => [r.runners, r.floor.ms / 1000]), dashed: true },
     ],
   }));
+  if (s.scaling) {
+    const ran = s.scaling.rows.filter((r) => !r.failed);
+    const series = (key, f) => [
+      { name: 'registration-token runners', points: ran.filter((r) => r.mode === 'token').map((r) => [r.runners, f(r[key])]) },
+      { name: 'JIT runners', points: ran.filter((r) => r.mode === 'jit').map((r) => [r.runners, f(r[key])]), dashed: true },
+    ];
+    const charts = [
+      ['benchmarks-scaling-state.svg', 'State file size after the first apply', 'MB', series('stateBytes', (b) => b / 1e6)],
+      ['benchmarks-scaling-apply.svg', `First apply wall time (${results.engine.id} ${results.engine.version})`, 'seconds', series('applyMs', (v) => v / 1000)],
+    ];
+    for (const [file, title, yLabel, data] of charts) {
+      const target = path.join(docsDir, file);
+      fs.writeFileSync(target, lineChart({ title, xLabel: 'org runners, each with a VM install script (log scale)', yLabel, xs: s.scaling.sizes, yFormat: (v) => `${v}`, series: data }));
+      files.push(target);
+    }
+  }
   return files;
 }
 
-module.exports = { writeReport, consoleSummary, goals };
+module.exports = { writeReport, consoleSummary, goals, fleetGoals };
