@@ -19,11 +19,17 @@ if (!Number.isInteger(N) || N < 1) {
 (async () => {
   const rows = [];
   for (const nameFilter of [true, false]) rows.push(await measureTokenDestroy({ runners: N, nameFilter, checks: true }));
-  console.log(`destroy of ${N} registration-token runners among 100 others, ${PARALLELISM} processes at a time (${os.cpus().length} CPUs, node ${process.version})`);
-  console.log('| server | apply checks: requests (per runner) | destroy: requests | per runner | list requests | deletes | runners left | others kept | failures | destroy wall time |');
+  console.log(
+    `destroy of ${N} registration-token runners among 100 others, ${PARALLELISM} processes at a time (${os.cpus().length} CPUs, node ${process.version})`,
+  );
+  console.log(
+    '| server | apply checks: requests (per runner) | destroy: requests | per runner | list requests | deletes | runners left | others kept | failures | destroy wall time |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.nameFilter ? 'name filter applied' : 'name filter ignored'} | ${r.checks} (${(r.checks / N).toFixed(2)}) | ${r.requests} | ${r.perRunner.toFixed(2)} | ${r.lists} | ${r.deletes} | ${r.left} | ${r.othersKept} | ${r.failures.length} | ${r.seconds.toFixed(0)} s |`);
+    console.log(
+      `| ${r.nameFilter ? 'name filter applied' : 'name filter ignored'} | ${r.checks} (${(r.checks / N).toFixed(2)}) | ${r.requests} | ${r.perRunner.toFixed(2)} | ${r.lists} | ${r.deletes} | ${r.left} | ${r.othersKept} | ${r.failures.length} | ${r.seconds.toFixed(0)} s |`,
+    );
   }
   for (const r of rows) for (const f of r.failures.slice(0, 5)) console.log(`failure: ${f}`);
   process.exitCode = rows.every((r) => r.left === 0 && r.othersKept === r.others && r.failures.length === 0 && r.perRunner <= 2) ? 0 : 1;

@@ -36,38 +36,40 @@ function sizesFromEnv(name, fallback) {
   const text = process.env[name];
   if (!text) return fallback;
   const sizes = text.split(',').map(Number);
-  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name}=${text}: give comma-separated positive integers such as 10,100,1000`);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`${name}=${text}: give comma-separated positive integers such as 10,100,1000`);
   return sizes;
 }
 
 const PLAN = quick
   ? {
-    synth: { sizes: [10, 100], repsFor: () => 3 },
-    plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100]), repsFor: () => 3 },
-    cost: { runners: 20, reps: 2, fleetForRateLimit: 1000 },
-    runtime: { reps: 7 },
-    pagination: { counts: [1000, 10000], reps: 1 },
-    pipelines: { stacks: 2, runners: 10 },
-    destroy: { runners: 150, jitRunners: 20 },
-    scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 30]), repsFor: () => 1 },
-  }
+      synth: { sizes: [10, 100], repsFor: () => 3 },
+      plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100]), repsFor: () => 3 },
+      cost: { runners: 20, reps: 2, fleetForRateLimit: 1000 },
+      runtime: { reps: 7 },
+      pagination: { counts: [1000, 10000], reps: 1 },
+      pipelines: { stacks: 2, runners: 10 },
+      destroy: { runners: 150, jitRunners: 20 },
+      scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 30]), repsFor: () => 1 },
+    }
   : {
-    synth: { sizes: [10, 100, 1000, 2000], repsFor: (n) => (n >= 2000 ? 3 : 5) },
-    plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100, 1000]), repsFor: (n) => (n >= 1000 ? 3 : 5) },
-    cost: { runners: 100, reps: 3, fleetForRateLimit: 1000 },
-    runtime: { reps: 21 },
-    pagination: { counts: [1000, 10000], reps: 3 },
-    pipelines: { stacks: 4, runners: 50 },
-    destroy: { runners: 1000, jitRunners: 100 },
-    scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 100, 500]), repsFor: (n) => (n >= 500 ? 2 : 3) },
-  };
+      synth: { sizes: [10, 100, 1000, 2000], repsFor: (n) => (n >= 2000 ? 3 : 5) },
+      plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100, 1000]), repsFor: (n) => (n >= 1000 ? 3 : 5) },
+      cost: { runners: 100, reps: 3, fleetForRateLimit: 1000 },
+      runtime: { reps: 21 },
+      pagination: { counts: [1000, 10000], reps: 3 },
+      pipelines: { stacks: 4, runners: 50 },
+      destroy: { runners: 1000, jitRunners: 100 },
+      scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 100, 500]), repsFor: (n) => (n >= 500 ? 2 : 3) },
+    };
 
 // BENCH_SECTIONS=pipelines,cost runs only those sections and prints their numbers (no report).
 const only = process.env.BENCH_SECTIONS ? process.env.BENCH_SECTIONS.split(',') : undefined;
 
 async function main() {
   const started = Date.now();
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'runtime', 'runtime.js'))) throw new Error('dist/runtime/runtime.js is missing: run "npm run build" (npm run bench does)');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'runtime', 'runtime.js')))
+    throw new Error('dist/runtime/runtime.js is missing: run "npm run build" (npm run bench does)');
   const manifest = loadManifest();
   const engine = pickEngine(manifest);
   const { emulator, credential } = await startBenchEmulator();
@@ -81,7 +83,13 @@ async function main() {
     tf: { engine, env: engineEnv(manifest, { GITHUB_TOKEN: credential }) },
     log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`),
   };
-  const results = { quick, machine: machine(), command: `npm run bench${quick ? ' -- --quick' : ''}`, engine: { ...engine, version: await engineVersion(engine, ctx.tf.env) }, sections: {} };
+  const results = {
+    quick,
+    machine: machine(),
+    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    engine: { ...engine, version: await engineVersion(engine, ctx.tf.env) },
+    sections: {},
+  };
   results.engines = manifest.engines.map((e) => ({ id: e.id, version: e.version }));
   // One step's sections run at once. The pipelines section spends most of its minutes waiting out
   // GitHub's content-creation limit with the CPU idle, and the destroy section's goals are request
@@ -95,22 +103,33 @@ async function main() {
     [['cost', runPlanCost]],
     [['plan', runPlan]],
     [['scaling', runFleetScaling]],
-    serial ? [['pipelines', runPipelines]] : [['pipelines', runPipelines], ['destroy', runDestroy]],
+    serial
+      ? [['pipelines', runPipelines]]
+      : [
+          ['pipelines', runPipelines],
+          ['destroy', runDestroy],
+        ],
     ...(serial ? [[['destroy', runDestroy]]] : []),
-  ].map((step) => step.filter(([name]) => !only || only.includes(name))).filter((step) => step.length > 0);
+  ]
+    .map((step) => step.filter(([name]) => !only || only.includes(name)))
+    .filter((step) => step.length > 0);
   try {
     for (const step of steps) {
       const cpu = cpuSeconds();
-      await Promise.all(step.map(async ([name, run]) => {
-        const t = Date.now();
-        results.sections[name] = await run(ctx);
-        results.sections[name].seconds = (Date.now() - t) / 1000;
-      }));
+      await Promise.all(
+        step.map(async ([name, run]) => {
+          const t = Date.now();
+          results.sections[name] = await run(ctx);
+          results.sections[name].seconds = (Date.now() - t) / 1000;
+        }),
+      );
       const used = cpu === null ? null : cpuSeconds() - cpu;
       for (const [name] of step) {
         const others = step.map(([n]) => n).filter((n) => n !== name);
         Object.assign(results.sections[name], { cpuSeconds: used, ...(others.length ? { beside: others } : {}) });
-        ctx.log(`${name}: ${results.sections[name].seconds.toFixed(0)} s, ${used === null ? 'n/a' : used.toFixed(0)} CPU seconds${others.length ? ` (with ${others.join(', ')}, which ran beside it)` : ''}`);
+        ctx.log(
+          `${name}: ${results.sections[name].seconds.toFixed(0)} s, ${used === null ? 'n/a' : used.toFixed(0)} CPU seconds${others.length ? ` (with ${others.join(', ')}, which ran beside it)` : ''}`,
+        );
       }
     }
   } finally {

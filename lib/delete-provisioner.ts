@@ -38,7 +38,7 @@ export function deleteRunnerProvisioner(runtime: RuntimeProgram, o: DeleteOption
   const flags: Record<string, string> = {
     'api-url': '${self.triggers.api_url}',
     ...Object.fromEntries(scopeKeys.map((k) => [k, fromState(k)])),
-    'name': '${self.triggers.name}',
+    name: '${self.triggers.name}',
     'busy-timeout': String(o.busyTimeout ?? 300),
   };
   addCredentialEnv(flags, o, '${self.triggers.credential_env}');
@@ -79,7 +79,7 @@ export function deleteByIdProvisioner(runtime: RuntimeProgram, o: DeleteByIdOpti
   const flags: Record<string, string> = {
     'api-url': fromState('api_url'),
     ...Object.fromEntries(scopeKeys.map((k) => [k, fromState(k)])),
-    'id': '${lookup(self.triggers, "runner_id", "")}',
+    id: '${lookup(self.triggers, "runner_id", "")}',
     'busy-timeout': String(o.busyTimeout ?? 300),
   };
   if (o.conn) flags.name = '${lookup(self.triggers, "runner_name", "")}';

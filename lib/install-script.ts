@@ -54,7 +54,6 @@ const DEFAULT_DIR: Record<string, string> = {
   win: 'C:\\actions-runner',
 };
 
-
 /** The runner's environment inputs (actions/runner reads `ACTIONS_RUNNER_INPUT_<NAME>`). */
 export const RunnerInput = {
   URL: 'ACTIONS_RUNNER_INPUT_URL',
@@ -106,9 +105,12 @@ function configInputs(input: InstallScriptInput): RunnerValue[] {
     { env: RunnerInput.TOKEN, bashVar: 'RUNNER_TOKEN', psVar: 'RunnerToken', value: input.token },
     { env: RunnerInput.NAME, bashVar: 'RUNNER_NAME', psVar: 'RunnerName', value: input.name },
   ];
-  if (input.labels && input.labels.length > 0) values.push({ env: RunnerInput.LABELS, bashVar: 'RUNNER_LABELS', psVar: 'RunnerLabels', value: joinList(input.labels) });
-  if (input.runnerGroup !== undefined) values.push({ env: RunnerInput.RUNNER_GROUP, bashVar: 'RUNNER_GROUP', psVar: 'RunnerGroup', value: input.runnerGroup });
-  if (input.workFolder !== undefined) values.push({ env: RunnerInput.WORK, bashVar: 'RUNNER_WORK', psVar: 'RunnerWork', value: input.workFolder });
+  if (input.labels && input.labels.length > 0)
+    values.push({ env: RunnerInput.LABELS, bashVar: 'RUNNER_LABELS', psVar: 'RunnerLabels', value: joinList(input.labels) });
+  if (input.runnerGroup !== undefined)
+    values.push({ env: RunnerInput.RUNNER_GROUP, bashVar: 'RUNNER_GROUP', psVar: 'RunnerGroup', value: input.runnerGroup });
+  if (input.workFolder !== undefined)
+    values.push({ env: RunnerInput.WORK, bashVar: 'RUNNER_WORK', psVar: 'RunnerWork', value: input.workFolder });
   return values;
 }
 
@@ -146,7 +148,7 @@ function bash(input: InstallScriptInput, dir: string, service: boolean, user?: s
     'set -euo pipefail',
     'umask 077',
     '# decode_to VAR BASE64: VAR = the decoded bytes, trailing newlines included.',
-    "decode_to() { IFS= read -r -d '' \"$1\" < <(printf '%s' \"$2\" | base64 --decode) || true; }",
+    'decode_to() { IFS= read -r -d \'\' "$1" < <(printf \'%s\' "$2" | base64 --decode) || true; }',
     ...downloadValues(input, dir).map((v) => bashValue(v.bashVar, v.value)),
   ];
   if (user) lines.push(bashValue('RUN_AS', user));
@@ -156,7 +158,7 @@ function bash(input: InstallScriptInput, dir: string, service: boolean, user?: s
     '  exit 1',
     'fi',
     'WORK="$(mktemp -d)"',
-    "trap 'rm -rf \"$WORK\"' EXIT",
+    'trap \'rm -rf "$WORK"\' EXIT',
     'ARCHIVE="$WORK/actions-runner.tar.gz"',
     'if [ -n "$DOWNLOAD_TOKEN" ]; then',
     '  # The token goes to curl in a 0600 file (umask 077), never in its arguments.',
@@ -203,7 +205,8 @@ function bash(input: InstallScriptInput, dir: string, service: boolean, user?: s
   return lines.join('\n') + '\n';
 }
 
-const psValue = (scriptVar: string, value: string) => `$${scriptVar} = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${base64Of(value)}'))`;
+const psValue = (scriptVar: string, value: string) =>
+  `$${scriptVar} = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${base64Of(value)}'))`;
 
 function powershell(input: InstallScriptInput, dir: string, service: boolean): string {
   const lines = [
@@ -212,7 +215,7 @@ function powershell(input: InstallScriptInput, dir: string, service: boolean): s
     '# syntax, and the runner reads them from ACTIONS_RUNNER_INPUT_* variables, not its command line.',
     "$ErrorActionPreference = 'Stop'",
     ...downloadValues(input, dir).map((v) => psValue(v.psVar, v.value)),
-    "if (-not $ExpectedSha256) { throw \"cdktf-github-runners: no SHA-256 checksum for $($DownloadUrl): set sha256Checksum on the RunnerDownload; nothing was installed\" }",
+    'if (-not $ExpectedSha256) { throw "cdktf-github-runners: no SHA-256 checksum for $($DownloadUrl): set sha256Checksum on the RunnerDownload; nothing was installed" }',
     "$Archive = Join-Path ([System.IO.Path]::GetTempPath()) ('actions-runner-' + [guid]::NewGuid() + '.zip')",
     '$Headers = @{}',
     "if ($DownloadToken) { $Headers['Authorization'] = 'Bearer ' + $DownloadToken }",
@@ -228,15 +231,16 @@ function powershell(input: InstallScriptInput, dir: string, service: boolean): s
     'Set-Location $RunnerDir',
   ];
   // Set for the child processes started below, then removed from this process.
-  const withEnv = (values: RunnerValue[], command: string[]) => lines.push(
-    ...values.map((v) => psValue(v.psVar, v.value)),
-    ...values.map((v) => `$env:${v.env} = $${v.psVar}`),
-    'try {',
-    ...command.map((c) => `  ${c}`),
-    '} finally {',
-    ...values.map((v) => `  Remove-Item -ErrorAction SilentlyContinue -Path Env:${v.env}`),
-    '}',
-  );
+  const withEnv = (values: RunnerValue[], command: string[]) =>
+    lines.push(
+      ...values.map((v) => psValue(v.psVar, v.value)),
+      ...values.map((v) => `$env:${v.env} = $${v.psVar}`),
+      'try {',
+      ...command.map((c) => `  ${c}`),
+      '} finally {',
+      ...values.map((v) => `  Remove-Item -ErrorAction SilentlyContinue -Path Env:${v.env}`),
+      '}',
+    );
   if (input.jit) {
     withEnv([jitInput(input)], ["Start-Process -WindowStyle Hidden -FilePath (Join-Path $RunnerDir 'run.cmd')"]);
   } else {
@@ -248,6 +252,6 @@ function powershell(input: InstallScriptInput, dir: string, service: boolean): s
     ]);
     if (!service) lines.push("Start-Process -WindowStyle Hidden -FilePath (Join-Path $RunnerDir 'run.cmd')");
   }
-  lines.push("Write-Output \"cdktf-github-runners: runner installed in $RunnerDir\"");
+  lines.push('Write-Output "cdktf-github-runners: runner installed in $RunnerDir"');
   return lines.join('\r\n') + '\r\n';
 }

@@ -3,8 +3,20 @@ import { Aspects, ExternalProvider, IAspect, NullProvider, TerraformStack } from
 
 /** The provider local names the constructs use, and how to add a default configuration for each. */
 const NEEDED: ReadonlyArray<{ readonly type: string; readonly id: string; readonly add: (stack: TerraformStack, id: string) => void }> = [
-  { type: 'null', id: 'GitHubRunnersNullProvider', add: (s, id) => { new NullProvider(s, id); } },
-  { type: 'external', id: 'GitHubRunnersExternalProvider', add: (s, id) => { new ExternalProvider(s, id); } },
+  {
+    type: 'null',
+    id: 'GitHubRunnersNullProvider',
+    add: (s, id) => {
+      new NullProvider(s, id);
+    },
+  },
+  {
+    type: 'external',
+    id: 'GitHubRunnersExternalProvider',
+    add: (s, id) => {
+      new ExternalProvider(s, id);
+    },
+  },
 ];
 
 /**
@@ -16,9 +28,14 @@ const NEEDED: ReadonlyArray<{ readonly type: string; readonly id: string; readon
 export function defaultProviderConfigs(stack: TerraformStack): Set<string> {
   const found = new Set<string>();
   for (const c of stack.node.findAll()) {
-    const el = c as unknown as { terraformProviderSource?: unknown; terraformResourceType?: unknown; toTerraform?: () => { provider?: Record<string, unknown> } | undefined };
+    const el = c as unknown as {
+      terraformProviderSource?: unknown;
+      terraformResourceType?: unknown;
+      toTerraform?: () => { provider?: Record<string, unknown> } | undefined;
+    };
     // Only providers carry terraformProviderSource (possibly undefined), so resources are never synthesized twice here.
-    if (!('terraformProviderSource' in el) || typeof el.terraformResourceType !== 'string' || typeof el.toTerraform !== 'function') continue;
+    if (!('terraformProviderSource' in el) || typeof el.terraformResourceType !== 'string' || typeof el.toTerraform !== 'function')
+      continue;
     const blocks = el.toTerraform()?.provider ?? {};
     for (const [type, configs] of Object.entries(blocks)) {
       const list: unknown[] = Array.isArray(configs) ? configs : [configs];

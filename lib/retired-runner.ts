@@ -51,7 +51,11 @@ export class RetiredRunner extends Construct {
 
 /** A `removed` block (destroy = true) for the null_resource at this construct's address. */
 class RemovedResource extends TerraformElement {
-  constructor(scope: Construct, id: string, private readonly provisioner: LocalExecProvisioner) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly provisioner: LocalExecProvisioner,
+  ) {
     super(scope, id);
   }
 
@@ -59,16 +63,18 @@ class RemovedResource extends TerraformElement {
   public toTerraform(): any {
     const { type: _type, ...localExec } = this.provisioner;
     return {
-      removed: [{
-        from: `null_resource.${this.friendlyUniqueId}`,
-        lifecycle: { destroy: true },
-        provisioner: [{ 'local-exec': localExec }],
-      }],
+      removed: [
+        {
+          from: `null_resource.${this.friendlyUniqueId}`,
+          lifecycle: { destroy: true },
+          provisioner: [{ 'local-exec': localExec }],
+        },
+      ],
     };
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf's signature (and jsii's type) for synthesized JSON
   public toHclTerraform(): any {
-    throw new Error('RetiredRunner needs JSON synthesis: cdktf\'s HCL output has no removed blocks; turn hclOutput off');
+    throw new Error("RetiredRunner needs JSON synthesis: cdktf's HCL output has no removed blocks; turn hclOutput off");
   }
 }

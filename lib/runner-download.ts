@@ -46,7 +46,6 @@ export interface RunnerDownloadProps extends ScopeProps, ConnectionProps {
   readonly computeChecksum?: boolean;
 }
 
-
 /**
  * The runner application archive for one OS and architecture, from GitHub's downloads list.
  * Every download of a scope in a stack shares one data source: one API call per plan.

@@ -82,9 +82,12 @@ export function scopeFromProps(props: ScopeProps, construct: string): ScopeRef {
 /** The scope's keys in a data-source query (lib/contract.ts). */
 export function scopeQuery(scope: ScopeRef): Record<string, string> {
   switch (scope.kind) {
-    case 'enterprise': return { [QueryKey.ENTERPRISE]: scope.enterprise! };
-    case 'org': return { [QueryKey.ORG]: scope.org! };
-    case 'repo': return { [QueryKey.OWNER]: scope.owner!, [QueryKey.REPOSITORY]: scope.repository! };
+    case 'enterprise':
+      return { [QueryKey.ENTERPRISE]: scope.enterprise! };
+    case 'org':
+      return { [QueryKey.ORG]: scope.org! };
+    case 'repo':
+      return { [QueryKey.OWNER]: scope.owner!, [QueryKey.REPOSITORY]: scope.repository! };
   }
 }
 
@@ -99,7 +102,9 @@ export function scopeKey(scope: ScopeRef): string {
 
 /** A readable identifier fragment for construct ids. */
 export function scopeSlug(scope: ScopeRef): string {
-  const raw = Object.values(scopeQuery(scope)).map((v) => (Token.isUnresolved(v) ? 'dynamic' : v)).join('-');
+  const raw = Object.values(scopeQuery(scope))
+    .map((v) => (Token.isUnresolved(v) ? 'dynamic' : v))
+    .join('-');
   return `${scope.kind}-${raw}`.replace(/[^A-Za-z0-9-]/g, '-');
 }
 

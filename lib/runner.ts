@@ -1,5 +1,14 @@
 import { Construct } from 'constructs';
-import { DataOperation, JitField, OWNER_MARKER_DIGITS, OWNER_MARKER_PREFIX, ProvisionerCommand, QueryKey, TokenResult, jitKey } from './contract';
+import {
+  DataOperation,
+  JitField,
+  OWNER_MARKER_DIGITS,
+  OWNER_MARKER_PREFIX,
+  ProvisionerCommand,
+  QueryKey,
+  TokenResult,
+  jitKey,
+} from './contract';
 import { Fn, LocalExecProvisioner, NullResource, Token } from './cdktf';
 import { Connection, ConnectionProps, resolveConnection } from './connection-props';
 import { deleteByIdProvisioner, deleteRunnerProvisioner } from './delete-provisioner';
@@ -178,7 +187,14 @@ export abstract class RunnerBase extends Construct {
   private buildIdentity(runtime: RuntimeProgram, conn: Connection, triggers: Record<string, string>, props: RunnerOptions): NullResource {
     const provisioners: LocalExecProvisioner[] = [];
     if ((props.deregisterOnDestroy ?? true) && !this.jit) {
-      provisioners.push(deleteRunnerProvisioner(runtime, { target: this.target, jit: false, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
+      provisioners.push(
+        deleteRunnerProvisioner(runtime, {
+          target: this.target,
+          jit: false,
+          credentialEnv: conn.credentialEnv,
+          busyTimeout: props.busyTimeout,
+        }),
+      );
     }
     return new NullResource(this, 'Identity', { triggers, provisioners: provisioners.length > 0 ? provisioners : undefined });
   }
@@ -226,15 +242,33 @@ export abstract class RunnerBase extends Construct {
    * sees only `self`), taken once and replaced with the identity. A null_resource, not
    * terraform_data, whose computed `output` carries no sensitive mark (printed in destroy plans).
    */
-  private buildCredentials(runtime: RuntimeProgram, conn: Connection, captured: Record<string, string>, props: RunnerOptions): NullResource {
+  private buildCredentials(
+    runtime: RuntimeProgram,
+    conn: Connection,
+    captured: Record<string, string>,
+    props: RunnerOptions,
+  ): NullResource {
     const triggers: Record<string, string> = { ...captured, api_url: conn.apiUrl, ...scopeQuery(this.target) };
     if (Token.isUnresolved(conn.credentialEnv)) triggers.credential_env = conn.credentialEnv;
     const provisioners: LocalExecProvisioner[] = [];
     if (this.jit && (props.deregisterOnDestroy ?? true)) {
-      provisioners.push(deleteByIdProvisioner(runtime, { target: this.target, jit: true, conn, credentialEnv: conn.credentialEnv, busyTimeout: props.busyTimeout }));
+      provisioners.push(
+        deleteByIdProvisioner(runtime, {
+          target: this.target,
+          jit: true,
+          conn,
+          credentialEnv: conn.credentialEnv,
+          busyTimeout: props.busyTimeout,
+        }),
+      );
     }
     if (!this.jit) {
-      const flags: Record<string, string> = { 'api-url': conn.apiUrl, ...scopeQuery(this.target), 'name': props.name, 'identity': this.identity.id };
+      const flags: Record<string, string> = {
+        'api-url': conn.apiUrl,
+        ...scopeQuery(this.target),
+        name: props.name,
+        identity: this.identity.id,
+      };
       if (conn.credentialEnv !== '') flags['credential-env'] = conn.credentialEnv;
       const { command, environment } = runtime.command(ProvisionerCommand.CHECK_NAME, flags);
       provisioners.push({ type: 'local-exec', command, environment });
@@ -261,14 +295,17 @@ export abstract class RunnerBase extends Construct {
 
   private buildConfigArgs(name: string): string {
     return [
-      '--url', posixQuote(this.runnerUrl),
-      '--name', posixQuote(name),
+      '--url',
+      posixQuote(this.runnerUrl),
+      '--name',
+      posixQuote(name),
       ...(this.registeredLabels ? ['--labels', posixQuote(joinList(this.registeredLabels))] : []),
       ...(this.runnerGroup !== undefined ? ['--runnergroup', posixQuote(this.runnerGroup)] : []),
       ...(this.workFolder !== undefined ? ['--work', posixQuote(this.workFolder)] : []),
       ...(this.ephemeral ? ['--ephemeral'] : []),
       ...(this.noDefaultLabels ? ['--no-default-labels'] : []),
-      '--unattended', '--replace',
+      '--unattended',
+      '--replace',
     ].join(' ');
   }
 
@@ -288,8 +325,8 @@ export abstract class RunnerBase extends Construct {
     const flags: Record<string, string> = {
       'api-url': conn.apiUrl,
       ...scopeQuery(this.target),
-      'name': props.name,
-      'timeout': String(props.onlineTimeout ?? 600),
+      name: props.name,
+      timeout: String(props.onlineTimeout ?? 600),
     };
     if (conn.credentialEnv !== '') flags['credential-env'] = conn.credentialEnv;
     if (this.jit) flags.generation = this.identity.id;
@@ -308,23 +345,28 @@ export abstract class RunnerBase extends Construct {
    * sensitive in Terraform's eyes.
    */
   public installScript(download: RunnerDownload, options?: InstallScriptOptions): string {
-    return checkedAt(this, () => renderInstallScript({
-      os: download.os,
-      downloadUrl: download.downloadUrl,
-      sha256Checksum: download.sha256Checksum,
-      tempDownloadToken: download.tempDownloadToken,
-      pinned: download.pinned,
-      runnerUrl: this.runnerUrl,
-      token: this.token,
-      jitConfig: this.jitConfig,
-      jit: this.jit,
-      name: this.runnerName,
-      labels: this.registeredLabels,
-      runnerGroup: this.runnerGroup,
-      workFolder: this.workFolder,
-      ephemeral: this.ephemeral,
-      noDefaultLabels: this.noDefaultLabels,
-    }, options));
+    return checkedAt(this, () =>
+      renderInstallScript(
+        {
+          os: download.os,
+          downloadUrl: download.downloadUrl,
+          sha256Checksum: download.sha256Checksum,
+          tempDownloadToken: download.tempDownloadToken,
+          pinned: download.pinned,
+          runnerUrl: this.runnerUrl,
+          token: this.token,
+          jitConfig: this.jitConfig,
+          jit: this.jit,
+          name: this.runnerName,
+          labels: this.registeredLabels,
+          runnerGroup: this.runnerGroup,
+          workFolder: this.workFolder,
+          ephemeral: this.ephemeral,
+          noDefaultLabels: this.noDefaultLabels,
+        },
+        options,
+      ),
+    );
   }
 
   /** The scope this runner belongs to. @internal */
@@ -377,4 +419,3 @@ export class RepoRunner extends RunnerBase {
     super(scope, id, RunnerScope._unchecked({ kind: 'repo', owner: props.owner, repository: props.repository }), props);
   }
 }
-

@@ -7,10 +7,23 @@
 
 /** GitHub's platform names, and the names people use for them. */
 export const OS_ALIASES: Readonly<Record<string, string>> = {
-  linux: 'linux', osx: 'osx', macos: 'osx', darwin: 'osx', mac: 'osx', win: 'win', windows: 'win',
+  linux: 'linux',
+  osx: 'osx',
+  macos: 'osx',
+  darwin: 'osx',
+  mac: 'osx',
+  win: 'win',
+  windows: 'win',
 };
 export const ARCH_ALIASES: Readonly<Record<string, string>> = {
-  x64: 'x64', amd64: 'x64', x86_64: 'x64', arm: 'arm', armv7: 'arm', armhf: 'arm', arm64: 'arm64', aarch64: 'arm64',
+  x64: 'x64',
+  amd64: 'x64',
+  x86_64: 'x64',
+  arm: 'arm',
+  armv7: 'arm',
+  armhf: 'arm',
+  arm64: 'arm64',
+  aarch64: 'arm64',
 };
 
 /** GitHub's name for an OS or architecture spelling, or undefined when it is not one. */
@@ -20,7 +33,9 @@ export function canonicalName(value: string, aliases: Readonly<Record<string, st
 
 /** The aliases of a table that are not GitHub's own names, for error messages. */
 export function aliasList(aliases: Readonly<Record<string, string>>): string {
-  return Object.keys(aliases).filter((a) => aliases[a] !== a).join(', ');
+  return Object.keys(aliases)
+    .filter((a) => aliases[a] !== a)
+    .join(', ');
 }
 
 /**
@@ -51,7 +66,8 @@ export const MAX_JIT_BASE_NAME = 55;
  */
 export function runnerNameProblem(name: string, jit: boolean): string | undefined {
   if (!RUNNER_NAME.test(name)) return `invalid runner name ${JSON.stringify(name)}: use 1 to 64 letters, digits, '.', '-' or '_'`;
-  if (TOKEN_PATTERN.test(name)) return `runner name "${name}" looks like a GitHub token: choose another name (a token-shaped name is refused everywhere, so the runner could not be deleted)`;
+  if (TOKEN_PATTERN.test(name))
+    return `runner name "${name}" looks like a GitHub token: choose another name (a token-shaped name is refused everywhere, so the runner could not be deleted)`;
   if (jit && name.length > MAX_JIT_BASE_NAME) {
     return `runner name "${name}" is too long for a jit runner: use at most ${MAX_JIT_BASE_NAME} characters (a 9-character generation suffix is appended)`;
   }

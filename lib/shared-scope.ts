@@ -36,7 +36,12 @@ export class SharedScope extends Construct {
   private registrationSource?: DataExternal;
   private epoch?: NullResource;
 
-  private constructor(stack: TerraformStack, id: string, private readonly conn: Connection, private readonly target: ScopeRef) {
+  private constructor(
+    stack: TerraformStack,
+    id: string,
+    private readonly conn: Connection,
+    private readonly target: ScopeRef,
+  ) {
     super(stack, id);
     this.runtime = RuntimeProgram.of(stack);
   }
@@ -54,7 +59,9 @@ export class SharedScope extends Construct {
     const key = `${this.conn.apiUrl}|${scopeKey(this.target)}|${name.toLowerCase()}`;
     const other = names.get(key);
     if (other !== undefined && other !== path) {
-      throw new Error(`runners ${other} and ${path} are both named "${name}" in ${scopeKey(this.target)}: give each runner of a scope its own name`);
+      throw new Error(
+        `runners ${other} and ${path} are both named "${name}" in ${scopeKey(this.target)}: give each runner of a scope its own name`,
+      );
     }
     names.set(key, path);
   }
@@ -65,7 +72,10 @@ export class SharedScope extends Construct {
    * may hash the archive itself; for downloads of one platform: required when any requires it,
    * computed when any opts in) and the extra hosts its archives may come from (one list per scope).
    */
-  public downloads(platform: string, o: { required: boolean; compute: boolean; allowedHosts: string[] } = { required: false, compute: false, allowedHosts: [] }): DataExternal {
+  public downloads(
+    platform: string,
+    o: { required: boolean; compute: boolean; allowedHosts: string[] } = { required: false, compute: false, allowedHosts: [] },
+  ): DataExternal {
     if (!this.platforms.includes(platform)) this.platforms.push(platform);
     if (o.required) this.checksumRequired.add(platform);
     if (o.compute) this.checksumCompute.add(platform);
@@ -100,7 +110,9 @@ export class SharedScope extends Construct {
       [QueryKey.GENERATIONS]: this.epoch.id,
       // Names known only at plan time, checked by the runtime before it mints (literals were
       // checked at synth); empty, so absent from the JSON, when every name is a literal.
-      [QueryKey.RUNNER_NAMES]: Lazy.stringValue({ produce: () => (this.unresolvedNames.length > 0 ? Fn.jsonencode(this.unresolvedNames) : undefined) }) as string,
+      [QueryKey.RUNNER_NAMES]: Lazy.stringValue({
+        produce: () => (this.unresolvedNames.length > 0 ? Fn.jsonencode(this.unresolvedNames) : undefined),
+      }) as string,
     });
     return this.registrationSource;
   }
@@ -113,7 +125,12 @@ export class SharedScope extends Construct {
   private epochTriggers(resolve: (x: unknown) => unknown): Record<string, string> {
     const resolved = [...this.tokenRunners.keys()].sort().map((path) => {
       const triggers = resolve(this.tokenRunners.get(path)) as Record<string, string>;
-      return [path, Object.keys(triggers).sort().map((k) => [k, triggers[k]])] as const;
+      return [
+        path,
+        Object.keys(triggers)
+          .sort()
+          .map((k) => [k, triggers[k]]),
+      ] as const;
     });
     const out: Record<string, string> = {
       runners: crypto.createHash('sha256').update(JSON.stringify(resolved)).digest('hex'),

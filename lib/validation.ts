@@ -48,7 +48,8 @@ export function validateRunner(props: RunnerChecks, kind: string, enterprise?: s
   validatePositive(props.onlineTimeout, 'onlineTimeout');
   validatePositive(props.busyTimeout, 'busyTimeout');
   if (jit && props.ephemeral === false) throw new Error('jit runners are always ephemeral: remove ephemeral: false or jit: true');
-  if (jit && props.noDefaultLabels) throw new Error('noDefaultLabels applies to registration tokens only: a jit runner gets exactly its labels');
+  if (jit && props.noDefaultLabels)
+    throw new Error('noDefaultLabels applies to registration tokens only: a jit runner gets exactly its labels');
   if (props.runnerGroup !== undefined && kind === 'repo') {
     throw new Error('runner groups belong to organizations and enterprises: remove runnerGroup from a repository runner');
   }
@@ -75,7 +76,7 @@ function checkEnterpriseRunnerUrl(enterprise: string, jit: boolean): void {
   if (jit || !isEnterpriseId(enterprise)) return;
   throw new Error(
     `enterprise "${enterprise}" is an id: a registration-token runner's config.sh --url needs the enterprise slug ` +
-    '(https://HOST/enterprises/SLUG), which the REST API does not tell from an id; give the slug, or set jit: true (a JIT configuration carries its own URL)',
+      '(https://HOST/enterprises/SLUG), which the REST API does not tell from an id; give the slug, or set jit: true (a JIT configuration carries its own URL)',
   );
 }
 
@@ -84,13 +85,16 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /** A download's props (hosts already lowercased). */
-export function validateDownload(props: { version?: string; sha256Checksum?: string; apiUrl?: string; credentialEnv?: string }, hosts: string[]): void {
+export function validateDownload(
+  props: { version?: string; sha256Checksum?: string; apiUrl?: string; credentialEnv?: string },
+  hosts: string[],
+): void {
   validateConnection(props);
   if (literal(props.version) && !VERSION.test(props.version)) {
     throw new Error(`invalid runner version "${props.version}": use a release number such as 2.329.0`);
   }
   if (literal(props.sha256Checksum) && !SHA256.test(props.sha256Checksum)) {
-    throw new Error('invalid sha256Checksum: use the 64 lowercase hexadecimal characters of the archive\'s SHA-256');
+    throw new Error("invalid sha256Checksum: use the 64 lowercase hexadecimal characters of the archive's SHA-256");
   }
   for (const h of hosts) {
     if (literal(h) && !HOSTNAME.test(h)) {
@@ -147,13 +151,17 @@ const TOKEN_SHAPED = /^(ghp_|gho_|ghu_|ghs_|ghr_|github_pat_)|^[A-Za-z0-9_]{36,}
 
 export function validateEnterprise(slug: string): void {
   if (literal(slug) && !ENTERPRISE_SLUG.test(slug)) {
-    throw new Error(`invalid enterprise slug "${slug}": use the lowercase slug from the enterprise URL (letters, digits, single hyphens) or the enterprise's numeric id`);
+    throw new Error(
+      `invalid enterprise slug "${slug}": use the lowercase slug from the enterprise URL (letters, digits, single hyphens) or the enterprise's numeric id`,
+    );
   }
 }
 
 export function validateLogin(value: string, what: 'organization' | 'owner'): void {
   if (literal(value) && !LOGIN.test(value)) {
-    throw new Error(`invalid ${what} name "${value}": GitHub names have 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen`);
+    throw new Error(
+      `invalid ${what} name "${value}": GitHub names have 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen`,
+    );
   }
 }
 
@@ -178,7 +186,9 @@ export function validateLabels(labels: string[] | undefined, what = 'labels'): v
   for (const label of labels) {
     if (!literal(label)) continue;
     if (!LABEL.test(label)) {
-      throw new Error(`invalid label "${label}": labels have 1 to 100 characters, start with a letter or digit and use letters, digits or . _ : + = @ / -`);
+      throw new Error(
+        `invalid label "${label}": labels have 1 to 100 characters, start with a letter or digit and use letters, digits or . _ : + = @ / -`,
+      );
     }
     const key = label.toLowerCase();
     if (seen.has(key)) throw new Error(`duplicate label "${label}": labels are case-insensitive, list each once`);
@@ -189,10 +199,14 @@ export function validateLabels(labels: string[] | undefined, what = 'labels'): v
 export function validateCredentialEnv(name: string | undefined): void {
   if (!literal(name)) return;
   if (TOKEN_SHAPED.test(name)) {
-    throw new Error('credentialEnv looks like a credential: pass the NAME of the environment variable that holds it (for example GITHUB_TOKEN), never the token itself');
+    throw new Error(
+      'credentialEnv looks like a credential: pass the NAME of the environment variable that holds it (for example GITHUB_TOKEN), never the token itself',
+    );
   }
   if (!ENV_NAME.test(name)) {
-    throw new Error(`invalid credentialEnv "${name}": use an environment variable name such as GITHUB_TOKEN (letters, digits, underscores)`);
+    throw new Error(
+      `invalid credentialEnv "${name}": use an environment variable name such as GITHUB_TOKEN (letters, digits, underscores)`,
+    );
   }
 }
 
@@ -202,19 +216,24 @@ export function validateApiUrl(url: string | undefined): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`invalid apiUrl "${url}": use https://api.github.com, https://HOST/api/v3 (GitHub Enterprise Server) or https://api.SUBDOMAIN.ghe.com`);
+    throw new Error(
+      `invalid apiUrl "${url}": use https://api.github.com, https://HOST/api/v3 (GitHub Enterprise Server) or https://api.SUBDOMAIN.ghe.com`,
+    );
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new Error('apiUrl must not contain credentials (user:password@): give the NAME of the environment variable holding the token in credentialEnv');
+    throw new Error(
+      'apiUrl must not contain credentials (user:password@): give the NAME of the environment variable holding the token in credentialEnv',
+    );
   }
   if (parsed.search !== '' || parsed.hash !== '' || /[?#]/.test(url)) {
     throw new Error(`apiUrl "${url}" has a query or fragment: use the bare API base URL, such as https://HOST/api/v3`);
   }
   if (parsed.protocol === 'https:') return;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return;
-  throw new Error(`apiUrl "${url}" is not https: use an https:// URL; plain http is allowed only for loopback addresses: a literal 127.x.x.x or ::1, or localhost`);
+  throw new Error(
+    `apiUrl "${url}" is not https: use an https:// URL; plain http is allowed only for loopback addresses: a literal 127.x.x.x or ::1, or localhost`,
+  );
 }
-
 
 export function validatePositive(value: number | undefined, what: string): void {
   if (value === undefined || Token.isUnresolved(value)) return;

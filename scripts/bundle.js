@@ -44,7 +44,8 @@ async function main() {
   fs.chmodSync(outfile, 0o755);
   const bytes = fs.statSync(outfile).size;
   const inputs = Object.keys(result.metafile.inputs);
-  if (inputs.some((i) => i.includes('node_modules/bottleneck/'))) throw new Error('bottleneck is in the bundle: the limiter plugin no longer matches how the octokit plugins import it');
+  if (inputs.some((i) => i.includes('node_modules/bottleneck/')))
+    throw new Error('bottleneck is in the bundle: the limiter plugin no longer matches how the octokit plugins import it');
   // Only node's own modules may stay outside the bundle.
   const builtins = new Set(require('module').builtinModules);
   for (const output of Object.values(result.metafile.outputs)) {

@@ -19,8 +19,12 @@ function run(cmd, args, opts) {
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -41,7 +45,11 @@ function engineSetup() {
   const wanted = process.env.DEMO_ENGINE || 'terraform';
   const engine = manifest.engines.find((e) => e.id === wanted);
   if (!engine) throw new Error(`DEMO_ENGINE=${wanted} is not one of ${manifest.engines.map((e) => e.id).join(', ')}`);
-  return { binary: engine.binary, version: engine.version, env: { ...env, TF_CLI_CONFIG_FILE: manifest.cliConfigFile, TF_PLUGIN_CACHE_DIR: manifest.pluginCacheDir } };
+  return {
+    binary: engine.binary,
+    version: engine.version,
+    env: { ...env, TF_CLI_CONFIG_FILE: manifest.cliConfigFile, TF_PLUGIN_CACHE_DIR: manifest.pluginCacheDir },
+  };
 }
 
 function mask(value) {
@@ -56,7 +64,10 @@ function step(what, detail, from) {
 
 function table(rows) {
   const head = ['runner', 'scope', 'os', 'status', 'labels'];
-  const cells = [head, ...rows.map((r) => [r.name, r.scope.replace(/^[a-z]+:/, ''), r.os, r.status, r.labels.map((l) => l.name).join(',')])];
+  const cells = [
+    head,
+    ...rows.map((r) => [r.name, r.scope.replace(/^[a-z]+:/, ''), r.os, r.status, r.labels.map((l) => l.name).join(',')]),
+  ];
   const widths = head.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
   for (const c of cells) console.log(`  ${c.map((v, i) => v.padEnd(widths[i])).join('  ')}`.trimEnd());
 }
@@ -77,16 +88,28 @@ async function main() {
     step('emulator', `${emulator.url}: GitHub's runner API, offline; credential ${mask(credential)}`);
     const { binary, version, env: tfEnv } = engineSetup();
     const env = {
-      ...process.env, ...tfEnv, GITHUB_API_URL: emulator.url, GITHUB_TOKEN: credential, GH_TOKEN: '',
-      CDKTF_OUTDIR: path.join(work, 'cdktf.out'), RUNNER_INSTALL_ROOT: vms,
+      ...process.env,
+      ...tfEnv,
+      GITHUB_API_URL: emulator.url,
+      GITHUB_TOKEN: credential,
+      GH_TOKEN: '',
+      CDKTF_OUTDIR: path.join(work, 'cdktf.out'),
+      RUNNER_INSTALL_ROOT: vms,
     };
     let t = Date.now();
     // Synthesized from the scratch folder, so the local state file lands there too.
-    await ok('node', ['-r', path.join(ROOT, 'scripts', 'ts-register.js'), path.join(ROOT, 'examples', 'vm-fleet', 'main.ts')], { cwd: work, env });
+    await ok('node', ['-r', path.join(ROOT, 'scripts', 'ts-register.js'), path.join(ROOT, 'examples', 'vm-fleet', 'main.ts')], {
+      cwd: work,
+      env,
+    });
     const dir = path.join(work, 'cdktf.out', 'stacks', 'vm-fleet');
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
     const runnerCount = Object.keys(json.resource.null_resource).filter((k) => k.includes('_Identity_')).length;
-    step('synth', `examples/vm-fleet: ${runnerCount} runners (linux/macos/windows, x64/arm64; org, repo and enterprise; registration token and JIT)`, t);
+    step(
+      'synth',
+      `examples/vm-fleet: ${runnerCount} runners (linux/macos/windows, x64/arm64; org, repo and enterprise; registration token and JIT)`,
+      t,
+    );
 
     const tf = (...args) => ok(binary, [...args, '-input=false', '-no-color'], { cwd: dir, env });
     t = Date.now();
@@ -99,7 +122,11 @@ async function main() {
     const added = /(\d+) added/.exec(applied)?.[1] ?? '?';
     const minted = emulator.tokensIssued.slice(tokensBefore);
     const count = (kind) => minted.filter((m) => m.kind === kind).length;
-    step('apply', `${added} resources created; ${count('registration')} registration tokens and ${count('jit')} JIT configuration minted`, t);
+    step(
+      'apply',
+      `${added} resources created; ${count('registration')} registration tokens and ${count('jit')} JIT configuration minted`,
+      t,
+    );
 
     const state = JSON.parse(await ok(binary, ['show', '-json', '-no-color'], { cwd: dir, env }));
     for (const vm of vmScripts(state)) {
@@ -115,8 +142,17 @@ async function main() {
         // A Windows VM's PowerShell script needs Windows; check what it would install instead.
         const url = psValue(vm.script, 'DownloadUrl');
         const want = psValue(vm.script, 'ExpectedSha256');
-        const got = url ? crypto.createHash('sha256').update(Buffer.from(await (await fetch(url)).arrayBuffer())).digest('hex') : '';
-        step(`vm ${vm.name}`, `PowerShell user data (runs on Windows only, not here); its archive's SHA-256 ${got !== '' && got === want ? 'matches' : 'DOES NOT match'} the script's`, t);
+        const got = url
+          ? crypto
+              .createHash('sha256')
+              .update(Buffer.from(await (await fetch(url)).arrayBuffer()))
+              .digest('hex')
+          : '';
+        step(
+          `vm ${vm.name}`,
+          `PowerShell user data (runs on Windows only, not here); its archive's SHA-256 ${got !== '' && got === want ? 'matches' : 'DOES NOT match'} the script's`,
+          t,
+        );
       }
     }
 
@@ -133,9 +169,18 @@ async function main() {
 
     t = Date.now();
     const destroyed = await tf('destroy', '-auto-approve');
-    step('destroy', `${/(\d+) destroyed/.exec(destroyed)?.[1] ?? '?'} resources destroyed; each runner deleted on GitHub by its destroy provisioner`, t);
+    step(
+      'destroy',
+      `${/(\d+) destroyed/.exec(destroyed)?.[1] ?? '?'} resources destroyed; each runner deleted on GitHub by its destroy provisioner`,
+      t,
+    );
     const left = runners();
-    step('runners', left.length === 0 ? 'none left in octo-org, octo-org/octo-repo and octo-enterprise' : `${left.length} LEFT: ${left.map((r) => r.name).join(', ')}`);
+    step(
+      'runners',
+      left.length === 0
+        ? 'none left in octo-org, octo-org/octo-repo and octo-enterprise'
+        : `${left.length} LEFT: ${left.map((r) => r.name).join(', ')}`,
+    );
     const calls = emulator.requests.filter((r) => !r.path.startsWith('/_emulator')).length;
     step('done', `${calls} GitHub API requests answered by the emulator`, started);
     if (plan.code !== 0 || left.length !== 0) process.exitCode = 1;
@@ -152,6 +197,8 @@ main().catch((err) => {
 
 /** A value the PowerShell script carries base64-encoded (`$Name = ...FromBase64String('...')`). */
 function psValue(script, name) {
-  const m = new RegExp(`\\$${name} = \\[Text\\.Encoding\\]::UTF8\\.GetString\\(\\[Convert\\]::FromBase64String\\('([A-Za-z0-9+/=]*)'\\)\\)`).exec(script);
+  const m = new RegExp(
+    `\\$${name} = \\[Text\\.Encoding\\]::UTF8\\.GetString\\(\\[Convert\\]::FromBase64String\\('([A-Za-z0-9+/=]*)'\\)\\)`,
+  ).exec(script);
   return m ? Buffer.from(m[1], 'base64').toString('utf8') : undefined;
 }

@@ -19,7 +19,10 @@ const cache = path.join(root, '.e2e-cache', 'packaging', `cdktn-build-${CDKTN}-$
 if (!fs.existsSync(path.join(cache, 'node_modules', 'cdktn', 'package.json'))) {
   fs.mkdirSync(cache, { recursive: true });
   fs.writeFileSync(path.join(cache, 'package.json'), JSON.stringify({ name: 'cdktn-build', private: true }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `cdktn@${CDKTN}`, `constructs@${CONSTRUCTS}`], { cwd: cache, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `cdktn@${CDKTN}`, `constructs@${CONSTRUCTS}`], {
+    cwd: cache,
+    stdio: 'pipe',
+  });
 }
 
 // Sources sit inside the cache directory so that TypeScript finds cdktn in its node_modules.
@@ -34,36 +37,47 @@ for (const f of fs.readdirSync(path.join(root, 'flavors', 'cdktn'))) {
   fs.copyFileSync(path.join(root, 'flavors', 'cdktn', f), path.join(src, f));
 }
 const stage = path.join(work, 'package');
-fs.writeFileSync(path.join(work, 'tsconfig.json'), JSON.stringify({
-  extends: path.join(root, 'tsconfig.json'),
-  compilerOptions: { rootDir: 'lib', outDir: 'package/dist', typeRoots: [path.join(root, 'node_modules', '@types')] },
-  include: ['lib/*.ts'],
-  exclude: [],
-}));
+fs.writeFileSync(
+  path.join(work, 'tsconfig.json'),
+  JSON.stringify({
+    extends: path.join(root, 'tsconfig.json'),
+    compilerOptions: { rootDir: 'lib', outDir: 'package/dist', typeRoots: [path.join(root, 'node_modules', '@types')] },
+    include: ['lib/*.ts'],
+    exclude: [],
+  }),
+);
 execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', work], { stdio: 'inherit' });
 
 // What the constructs reach must not name cdktf or a @cdktf package.
 for (const f of fs.readdirSync(path.join(stage, 'dist'))) {
   const text = fs.readFileSync(path.join(stage, 'dist', f), 'utf8');
-  if (/require\("(cdktf|@cdktf\/[^"]+)"\)|from ['"](cdktf|@cdktf\/)/.test(text)) throw new Error(`cdktn flavor: dist/${f} still imports cdktf`);
+  if (/require\("(cdktf|@cdktf\/[^"]+)"\)|from ['"](cdktf|@cdktf\/)/.test(text))
+    throw new Error(`cdktn flavor: dist/${f} still imports cdktf`);
 }
 fs.mkdirSync(path.join(stage, 'dist', 'runtime'), { recursive: true });
 fs.copyFileSync(path.join(root, 'dist', 'runtime', 'runtime.js'), path.join(stage, 'dist', 'runtime', 'runtime.js'));
 fs.chmodSync(path.join(stage, 'dist', 'runtime', 'runtime.js'), 0o755);
 for (const f of ['README.md', 'SECURITY.md']) fs.copyFileSync(path.join(root, f), path.join(stage, f));
-fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify({
-  name: 'cdktn-github-runners',
-  version: pkg.version,
-  description: pkg.description.replace('CDK for Terraform', 'CDK Terrain (cdktn)'),
-  license: pkg.license,
-  repository: pkg.repository,
-  main: 'dist/index.js',
-  types: 'dist/index.d.ts',
-  bin: { 'cdktn-github-runners': 'dist/runtime/runtime.js' },
-  engines: pkg.engines,
-  keywords: ['cdktn', 'cdk-terrain', 'terraform', 'opentofu', 'github-actions', 'self-hosted-runner'],
-  peerDependencies: PEERS,
-}, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(stage, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'cdktn-github-runners',
+      version: pkg.version,
+      description: pkg.description.replace('CDK for Terraform', 'CDK Terrain (cdktn)'),
+      license: pkg.license,
+      repository: pkg.repository,
+      main: 'dist/index.js',
+      types: 'dist/index.d.ts',
+      bin: { 'cdktn-github-runners': 'dist/runtime/runtime.js' },
+      engines: pkg.engines,
+      keywords: ['cdktn', 'cdk-terrain', 'terraform', 'opentofu', 'github-actions', 'self-hosted-runner'],
+      peerDependencies: PEERS,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 fs.mkdirSync(outDir, { recursive: true });
 execFileSync('npm', ['pack', '--pack-destination', outDir], { cwd: stage, stdio: 'pipe' });
 process.stdout.write(`cdktn-github-runners-${pkg.version}.tgz\n`);

@@ -24,12 +24,23 @@ function inputsHash() {
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else files.push(p);
+      if (e.isDirectory()) walk(p);
+      else files.push(p);
     }
   };
   for (const d of ['lib', 'flavors']) walk(path.join(root, d));
-  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.jsii.json', 'README.md', 'SECURITY.md',
-    'scripts/package.js', 'scripts/package-cdktn.js', 'scripts/bundle.js']) files.push(path.join(root, f));
+  for (const f of [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'tsconfig.jsii.json',
+    'README.md',
+    'SECURITY.md',
+    'scripts/package.js',
+    'scripts/package-cdktn.js',
+    'scripts/bundle.js',
+  ])
+    files.push(path.join(root, f));
   for (const f of files) h.update(path.relative(root, f)).update('\0').update(fs.readFileSync(f)).update('\0');
   h.update(process.version);
   return h.digest('hex').slice(0, 16);

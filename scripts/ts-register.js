@@ -5,7 +5,11 @@ const { transformSync } = require('esbuild');
 
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    loader: 'ts', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: 'inline',
+    loader: 'ts',
+    format: 'cjs',
+    target: 'node20',
+    sourcefile: filename,
+    sourcemap: 'inline',
   });
   module._compile(code, filename);
 };

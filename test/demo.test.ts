@@ -10,13 +10,27 @@ const ROOT = path.resolve(__dirname, '..');
 
 test('G16: the demo applies examples/vm-fleet, runs the VMs, lists them online, re-plans clean, destroys and shows them gone', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'demo.js')], {
-    cwd: ROOT, env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '' }, timeout: 110_000,
+    cwd: ROOT,
+    env: { ...process.env, GITHUB_TOKEN: '', GH_TOKEN: '' },
+    timeout: 110_000,
   });
   const lines = stdout.trimEnd().split('\n');
   const steps = lines.filter((l) => !l.startsWith(' ')).map((l) => l.split(/\s{2,}/)[0]);
   expect(steps).toEqual([
-    'emulator', 'synth', 'init', 'apply', 'vm arm-jit', 'vm linux-1', 'vm linux-2', 'vm mac', 'vm windows',
-    'runners on GitHub (the emulator):', 're-plan', 'destroy', 'runners', 'done',
+    'emulator',
+    'synth',
+    'init',
+    'apply',
+    'vm arm-jit',
+    'vm linux-1',
+    'vm linux-2',
+    'vm mac',
+    'vm windows',
+    'runners on GitHub (the emulator):',
+    're-plan',
+    'destroy',
+    'runners',
+    'done',
   ]);
   expect(lines[0]).toMatch(/credential ghp_\*{12}$/);
   expect(stdout).toContain('3 registration tokens and 1 JIT configuration minted');

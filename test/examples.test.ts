@@ -10,7 +10,8 @@ const ROOT = path.resolve(__dirname, '..');
 async function synthExample(name: string): Promise<any> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
   await promisify(execFile)('node', ['-r', './scripts/ts-register.js', `examples/${name}/main.ts`], {
-    cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, GITHUB_TOKEN: '' },
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, GITHUB_TOKEN: '' },
   });
   const stacks = fs.readdirSync(path.join(outdir, 'stacks'));
   expect(stacks).toHaveLength(1);
@@ -24,11 +25,18 @@ async function synthExample(name: string): Promise<any> {
 describe('examples', () => {
   test('basic: one organization token, one download, outputs', async () => {
     const json = await synthExample('basic');
-    const ops = Object.values<any>(json.data.external).map((d) => d.query.operation).sort();
+    const ops = Object.values<any>(json.data.external)
+      .map((d) => d.query.operation)
+      .sort();
     expect(ops).toEqual(['downloads', 'registration-token']);
     expect(json.output.registration_token.sensitive).toBe(true);
     expect(Object.keys(json.output).sort()).toEqual([
-      'registration_token', 'registration_token_expires_at', 'runner_download_url', 'runner_sha256', 'runner_url', 'runner_version',
+      'registration_token',
+      'registration_token_expires_at',
+      'runner_download_url',
+      'runner_sha256',
+      'runner_url',
+      'runner_version',
     ]);
   });
 
@@ -40,7 +48,15 @@ describe('examples', () => {
     const scripts = vms.map(([, v]) => v.triggers.user_data as string);
     expect(scripts.filter((s) => s.startsWith('#!/usr/bin/env bash'))).toHaveLength(4);
     expect(scripts.filter((s) => s.includes("$ErrorActionPreference = 'Stop'"))).toHaveLength(1);
-    const scopes = Object.values<any>(json.data.external).map((d) => `${d.query.operation}:${d.query.org ?? d.query.enterprise ?? d.query.repository}`).sort();
-    expect(scopes).toEqual(['downloads:octo-org', 'jit-configs:octo-org', 'registration-token:octo-enterprise', 'registration-token:octo-org', 'registration-token:octo-repo']);
+    const scopes = Object.values<any>(json.data.external)
+      .map((d) => `${d.query.operation}:${d.query.org ?? d.query.enterprise ?? d.query.repository}`)
+      .sort();
+    expect(scopes).toEqual([
+      'downloads:octo-org',
+      'jit-configs:octo-org',
+      'registration-token:octo-enterprise',
+      'registration-token:octo-org',
+      'registration-token:octo-repo',
+    ]);
   });
 });

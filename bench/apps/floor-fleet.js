@@ -32,7 +32,10 @@ const { org, apiUrl } = opts;
 const app = new App({ outdir: opts.out });
 const stack = new TerraformStack(app, 'fleet');
 new LocalBackend(stack, { path: 'terraform.tfstate' });
-const runtime = new TerraformAsset(stack, nestedId('GitHubRunnersRuntime', 'Bundle'), { path: path.join(ROOT, 'dist', 'runtime', 'runtime.js'), type: AssetType.FILE });
+const runtime = new TerraformAsset(stack, nestedId('GitHubRunnersRuntime', 'Bundle'), {
+  path: path.join(ROOT, 'dist', 'runtime', 'runtime.js'),
+  type: AssetType.FILE,
+});
 new NullProvider(stack, 'null');
 new ExternalProvider(stack, 'external');
 
@@ -41,29 +44,50 @@ const shared = `GitHubRunners-org-${org}-${crypto.createHash('sha256').update(`$
 const program = ['node', runtime.path, 'data'];
 const scopeQuery = { contract_version: '1', api_url: apiUrl, credential_env: '', org };
 const downloads = opts.vms
-  ? new DataExternal(stack, nestedId(shared, 'Downloads'), { program, query: { ...scopeQuery, operation: 'downloads', platforms: 'linux/x64' } })
+  ? new DataExternal(stack, nestedId(shared, 'Downloads'), {
+      program,
+      query: { ...scopeQuery, operation: 'downloads', platforms: 'linux/x64' },
+    })
   : undefined;
 
 const deleteCommand = `node '${runtime.path}' delete-runner --api-url "$CGR_API_URL" --org "$CGR_ORG" --name "$CGR_NAME" --busy-timeout "$CGR_BUSY_TIMEOUT"`;
 const triggersOf = (i) => ({
-  api_url: apiUrl, org, name: runnerName(i), labels: RUNNER_LABELS.join(','), runner_group: '', work_folder: '', mode: 'persistent', no_default_labels: 'false',
+  api_url: apiUrl,
+  org,
+  name: runnerName(i),
+  labels: RUNNER_LABELS.join(','),
+  runner_group: '',
+  work_folder: '',
+  mode: 'persistent',
+  no_default_labels: 'false',
 });
 const identities = [];
 for (let i = 1; i <= opts.runners; i++) {
-  identities.push(new NullResource(stack, nestedId(`runner-${i}`, 'Identity'), {
-    triggers: triggersOf(i),
-    provisioners: [{
-      type: 'local-exec',
-      when: 'destroy',
-      command: deleteCommand,
-      environment: { CGR_API_URL: '${self.triggers.api_url}', CGR_ORG: '${self.triggers.org}', CGR_NAME: '${self.triggers.name}', CGR_BUSY_TIMEOUT: '300' },
-    }],
-  }));
+  identities.push(
+    new NullResource(stack, nestedId(`runner-${i}`, 'Identity'), {
+      triggers: triggersOf(i),
+      provisioners: [
+        {
+          type: 'local-exec',
+          when: 'destroy',
+          command: deleteCommand,
+          environment: {
+            CGR_API_URL: '${self.triggers.api_url}',
+            CGR_ORG: '${self.triggers.org}',
+            CGR_NAME: '${self.triggers.name}',
+            CGR_BUSY_TIMEOUT: '300',
+          },
+        },
+      ],
+    }),
+  );
 }
 // The scope's epoch: a SHA-256 of every runner's construct path and identity triggers (keys
 // sorted), runners sorted by path; the token source's query references its id.
-const fleet = Array.from({ length: opts.runners }, (_, k) => [`fleet/runner-${k + 1}`, Object.entries(triggersOf(k + 1)).sort(([a], [b]) => (a < b ? -1 : 1))])
-  .sort(([a], [b]) => (a < b ? -1 : 1));
+const fleet = Array.from({ length: opts.runners }, (_, k) => [
+  `fleet/runner-${k + 1}`,
+  Object.entries(triggersOf(k + 1)).sort(([a], [b]) => (a < b ? -1 : 1)),
+]).sort(([a], [b]) => (a < b ? -1 : 1));
 const epoch = new NullResource(stack, nestedId(shared, 'Epoch'), {
   triggers: { runners: crypto.createHash('sha256').update(JSON.stringify(fleet)).digest('hex') },
 });
@@ -76,7 +100,11 @@ for (let i = 1; i <= opts.runners; i++) {
   const identity = identities[i - 1];
   const credentials = new NullResource(stack, nestedId(`runner-${i}`, 'Credentials'), {
     triggers: {
-      token: Fn.sensitive(token.result.lookup('token')), runner_url: token.result.lookup('runner_url'), jit_config: '', runner_id: '', runner_name: runnerName(i),
+      token: Fn.sensitive(token.result.lookup('token')),
+      runner_url: token.result.lookup('runner_url'),
+      jit_config: '',
+      runner_id: '',
+      runner_name: runnerName(i),
     },
     lifecycle: { ignoreChanges: ['triggers'], replaceTriggeredBy: [`null_resource.${identity.friendlyUniqueId}`] },
   });

@@ -8,17 +8,27 @@ const http = require('http');
 function page(base, n) {
   return new Promise((resolve, reject) => {
     const url = new URL(`${base}/actions/runners?per_page=100&page=${n}`);
-    http.get(url, { headers: { authorization: `Bearer ${process.env.GITHUB_TOKEN}`, 'user-agent': 'bench', accept: 'application/vnd.github+json' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`status ${res.statusCode}`))));
-    }).on('error', reject);
+    http
+      .get(
+        url,
+        { headers: { authorization: `Bearer ${process.env.GITHUB_TOKEN}`, 'user-agent': 'bench', accept: 'application/vnd.github+json' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`status ${res.statusCode}`))));
+        },
+      )
+      .on('error', reject);
   });
 }
 
 let input = '';
-process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('data', (d) => {
+  input += d;
+});
 process.stdin.on('end', async () => {
   const query = JSON.parse(input);
   const base = `${query.api_url}/orgs/${query.org}`;
@@ -33,7 +43,9 @@ process.stdin.on('end', async () => {
     count: String(runners.length),
     ids: runners.map((r) => r.id).join(','),
     names: runners.map((r) => r.name).join(','),
-    runners_json: JSON.stringify(runners.map((r) => ({ id: r.id, name: r.name, os: r.os, status: r.status, busy: r.busy, labels: r.labels.map((l) => l.name) }))),
+    runners_json: JSON.stringify(
+      runners.map((r) => ({ id: r.id, name: r.name, os: r.os, status: r.status, busy: r.busy, labels: r.labels.map((l) => l.name) })),
+    ),
   };
   process.stdout.write(JSON.stringify(result), () => process.exit(0));
 });

@@ -10,10 +10,14 @@ global.setTimeout = function countedSetTimeout(fn, ms, ...args) {
   stats.timers++;
   if (!ms) stats.zeroDelay++;
   const start = process.hrtime.bigint();
-  return original(function timed(...a) {
-    stats.waitedMs += Number(process.hrtime.bigint() - start) / 1e6;
-    return fn.apply(this, a);
-  }, ms, ...args);
+  return original(
+    function timed(...a) {
+      stats.waitedMs += Number(process.hrtime.bigint() - start) / 1e6;
+      return fn.apply(this, a);
+    },
+    ms,
+    ...args,
+  );
 };
 process.on('exit', () => {
   if (process.env.BENCH_TIMERS_FILE) fs.writeFileSync(process.env.BENCH_TIMERS_FILE, JSON.stringify(stats));

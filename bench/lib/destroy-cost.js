@@ -47,12 +47,14 @@ async function measureTokenDestroy({ runners, nameFilter, others = 100, parallel
     const parallel = async (sub, argsOf, ok) => {
       const queue = [...fleet];
       const started = Date.now();
-      await Promise.all(Array.from({ length: parallelism }, async () => {
-        for (let r = queue.shift(); r; r = queue.shift()) {
-          const out = await run([sub, '--org', ORG, '--api-url', emulator.url, ...argsOf(r)], env);
-          if (out.code !== 0 || !ok.test(out.stderr)) failures.push(`${r.name}: ${out.stderr.trim().split('\n')[0]}`);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: parallelism }, async () => {
+          for (let r = queue.shift(); r; r = queue.shift()) {
+            const out = await run([sub, '--org', ORG, '--api-url', emulator.url, ...argsOf(r)], env);
+            if (out.code !== 0 || !ok.test(out.stderr)) failures.push(`${r.name}: ${out.stderr.trim().split('\n')[0]}`);
+          }
+        }),
+      );
       return (Date.now() - started) / 1000;
     };
     let checkRequests = null;
@@ -63,17 +65,32 @@ async function measureTokenDestroy({ runners, nameFilter, others = 100, parallel
       checkRequests = api().length;
     }
     // The VMs register with their markers.
-    for (const r of fleet) emulator.createRunner(`org:${ORG}`, { name: r.name, status: 'online', labels: ['linux', ownerMarker(r.identity)] });
+    for (const r of fleet)
+      emulator.createRunner(`org:${ORG}`, { name: r.name, status: 'online', labels: ['linux', ownerMarker(r.identity)] });
     emulator.clearRequests();
-    const seconds = await parallel('delete-runner', (r) => ['--name', r.name, '--identity', r.identity, '--busy-timeout', '300'], /deleted runner/);
+    const seconds = await parallel(
+      'delete-runner',
+      (r) => ['--name', r.name, '--identity', r.identity, '--busy-timeout', '300'],
+      /deleted runner/,
+    );
     const requests = api();
     const lists = requests.filter((q) => q.method === 'GET').length;
     const all = emulator.runners(`org:${ORG}`);
     const left = all.filter((r) => r.name.startsWith('fleet-')).length;
     return {
-      nameFilter, runners, others, parallelism, checks: checkRequests,
-      requests: requests.length, perRunner: requests.length / runners, lists, deletes: requests.filter((q) => q.method === 'DELETE').length,
-      left, othersKept: all.length - left, failures, seconds,
+      nameFilter,
+      runners,
+      others,
+      parallelism,
+      checks: checkRequests,
+      requests: requests.length,
+      perRunner: requests.length / runners,
+      lists,
+      deletes: requests.filter((q) => q.method === 'DELETE').length,
+      left,
+      othersKept: all.length - left,
+      failures,
+      seconds,
     };
   } finally {
     await emulator.close();

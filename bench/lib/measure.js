@@ -78,7 +78,11 @@ module.exports = { measure, measureOk, median, interleave, hasGnuTime };
  */
 async function measureTimers(args, opts = {}) {
   const file = path.join(os.tmpdir(), `bench-timers-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const r = await measureOk(process.execPath, ['-r', path.join(__dirname, 'count-timers.js'), ...args], { ...opts, rss: false, env: { ...(opts.env ?? process.env), BENCH_TIMERS_FILE: file } });
+  const r = await measureOk(process.execPath, ['-r', path.join(__dirname, 'count-timers.js'), ...args], {
+    ...opts,
+    rss: false,
+    env: { ...(opts.env ?? process.env), BENCH_TIMERS_FILE: file },
+  });
   const stats = JSON.parse(fs.readFileSync(file, 'utf8'));
   fs.rmSync(file, { force: true });
   return { ...r, ...stats };

@@ -49,7 +49,12 @@ function appReport(stdout) {
 function terraformJson(stackDir) {
   const strip = (v) => {
     if (Array.isArray(v)) return v.map(strip);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '//').map(([k, x]) => [k, strip(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => k !== '//')
+          .map(([k, x]) => [k, strip(x)]),
+      );
     return v;
   };
   return strip(JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')));

@@ -22,7 +22,14 @@ function pickEngine(manifest, id = process.env.BENCH_ENGINE || 'terraform') {
 }
 
 function engineEnv(manifest, extra = {}) {
-  const env = { ...process.env, ...extra, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true' };
+  const env = {
+    ...process.env,
+    ...extra,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true',
+  };
   if (process.env.E2E_PROVIDERS === 'registry') {
     env.TF_PLUGIN_CACHE_DIR = manifest.registryPluginCacheDir;
   } else {

@@ -17,7 +17,11 @@ const JIT_ORG = 'bench-destroy-jit';
 async function jitDestroy(ctx, runners) {
   const { engine, env } = ctx.tf;
   const out = scratch('destroy-jit');
-  await measureOk(process.execPath, [APP, '--runners', String(runners), '--jit', '--org', JIT_ORG, '--prefix', 'jit-destroy', '--api-url', ctx.apiUrl, '--out', out], { rss: false });
+  await measureOk(
+    process.execPath,
+    [APP, '--runners', String(runners), '--jit', '--org', JIT_ORG, '--prefix', 'jit-destroy', '--api-url', ctx.apiUrl, '--out', out],
+    { rss: false },
+  );
   const dir = path.join(out, 'stacks', 'fleet');
   try {
     await tf(engine, env, dir, ['init', '-input=false', '-no-color']);
@@ -49,13 +53,17 @@ async function runDestroy(ctx) {
   for (const nameFilter of [true, false]) {
     ctx.log(`destroy: ${runners} registration-token runners, name filter ${nameFilter ? 'applied' : 'ignored'}`);
     const r = await measureTokenDestroy({ runners, nameFilter });
-    ctx.log(`destroy: ${r.requests} requests (${r.perRunner.toFixed(2)} per runner), ${r.left} left, ${r.othersKept}/${r.others} others kept, ${r.failures.length} failures, ${r.seconds.toFixed(0)} s`);
+    ctx.log(
+      `destroy: ${r.requests} requests (${r.perRunner.toFixed(2)} per runner), ${r.left} left, ${r.othersKept}/${r.others} others kept, ${r.failures.length} failures, ${r.seconds.toFixed(0)} s`,
+    );
     if (r.failures.length) ctx.log(`destroy: first failure: ${r.failures[0]}`);
     token.push({ ...r, failures: r.failures.length, firstFailure: r.failures[0] });
   }
   ctx.log(`destroy: a JIT fleet of ${jitRunners}, applied then destroyed by terraform`);
   const jit = await jitDestroy(ctx, jitRunners);
-  ctx.log(`destroy: JIT ${jit.requests} requests (${jit.perRunner.toFixed(2)} per runner), ${jit.mints} mints, ${jit.left} left, ${(jit.ms / 1000).toFixed(1)} s`);
+  ctx.log(
+    `destroy: JIT ${jit.requests} requests (${jit.perRunner.toFixed(2)} per runner), ${jit.mints} mints, ${jit.left} left, ${(jit.ms / 1000).toFixed(1)} s`,
+  );
   return { token, jit };
 }
 

@@ -39,7 +39,10 @@ function stateFacts(dir) {
 
 /** The first Terraform error line of a failed run, without anything token-like. */
 function failureLine(err) {
-  const lines = String(err.message).split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim()).filter(Boolean);
+  const lines = String(err.message)
+    .split('\n')
+    .map((l) => l.replace(/^[│╷╵\s]+/, '').trim())
+    .filter(Boolean);
   // An external program's failure ends with its own one-line message; otherwise Terraform's summary.
   const program = lines.find((l) => /^Error Message:/.test(l));
   const i = lines.findIndex((l) => /^Error:/.test(l));
@@ -51,7 +54,20 @@ function failureLine(err) {
 async function prepare(ctx, mode, runners) {
   const org = `bench-scale-${mode}-${runners}`;
   const out = scratch(`scale-${mode}-${runners}`);
-  const args = [APP, '--runners', String(runners), '--vms', '--org', org, '--prefix', `scale-${mode}`, '--api-url', ctx.apiUrl, '--out', out];
+  const args = [
+    APP,
+    '--runners',
+    String(runners),
+    '--vms',
+    '--org',
+    org,
+    '--prefix',
+    `scale-${mode}`,
+    '--api-url',
+    ctx.apiUrl,
+    '--out',
+    out,
+  ];
   if (mode === 'jit') args.push('--jit');
   await measureOk(process.execPath, args, { rss: false });
   const dir = path.join(out, 'stacks', 'fleet');
@@ -76,7 +92,9 @@ async function apply(ctx, p) {
 async function replan(ctx, p) {
   const before = apiRequests(ctx.emulator).length;
   const r = await tf(ctx.tf.engine, ctx.tf.env, p.dir, PLAN, [0, 2]);
-  const requests = apiRequests(ctx.emulator).slice(before).filter((q) => q.path.includes(`/orgs/${p.org}/`)).length;
+  const requests = apiRequests(ctx.emulator)
+    .slice(before)
+    .filter((q) => q.path.includes(`/orgs/${p.org}/`)).length;
   return { ms: r.ms, clean: r.code === 0, requests };
 }
 
@@ -100,12 +118,19 @@ async function size(ctx, runners, reps) {
       if (applies[i].failed) return { mode: p.mode, runners, ...applies[i], leftRegistered: ctx.emulator.runners(`org:${p.org}`).length };
       const runs = plans.get(p);
       const row = {
-        mode: p.mode, runners, applyMs: applies[i].applyMs, ...stateFacts(p.dir),
-        planMs: median(runs.map((x) => x.ms)), planRequests: Math.max(...runs.map((x) => x.requests)),
-        clean: runs.every((x) => x.clean), reps,
+        mode: p.mode,
+        runners,
+        applyMs: applies[i].applyMs,
+        ...stateFacts(p.dir),
+        planMs: median(runs.map((x) => x.ms)),
+        planRequests: Math.max(...runs.map((x) => x.requests)),
+        clean: runs.every((x) => x.clean),
+        reps,
       };
-      ctx.log(`scaling ${p.mode} ${runners}: applied in ${(row.applyMs / 1000).toFixed(1)} s; state ${(row.stateBytes / 1e6).toFixed(2)} MB, ` +
-        `dependencies per credentials ${row.depsMedian} median / ${row.depsMax} max; re-plan ${(row.planMs / 1000).toFixed(2)} s${row.clean ? '' : ' (NOT clean)'}`);
+      ctx.log(
+        `scaling ${p.mode} ${runners}: applied in ${(row.applyMs / 1000).toFixed(1)} s; state ${(row.stateBytes / 1e6).toFixed(2)} MB, ` +
+          `dependencies per credentials ${row.depsMedian} median / ${row.depsMax} max; re-plan ${(row.planMs / 1000).toFixed(2)} s${row.clean ? '' : ' (NOT clean)'}`,
+      );
       return row;
     });
   } finally {
@@ -124,7 +149,7 @@ function linearVerdict(rows) {
   if (ok.length < 2 || failed.length) return { ok: false, bytesRatio: NaN, failed: failed.map((r) => r.runners) };
   const [small, big] = [ok[0], ok[ok.length - 1]];
   const prev = ok[ok.length - 2];
-  const bytesRatio = (big.stateBytes / big.runners) / (prev.stateBytes / prev.runners);
+  const bytesRatio = big.stateBytes / big.runners / (prev.stateBytes / prev.runners);
   const depsConstant = big.depsMax === small.depsMax;
   return { ok: depsConstant && bytesRatio <= 1.5 && ok.every((r) => r.clean), depsConstant, bytesRatio, failed: [] };
 }

@@ -18,7 +18,12 @@ async function runPagination(ctx) {
     const org = `bench-pages-${count}`;
     ctx.emulator.addScope(`org:${org}`);
     for (let i = 1; i <= count; i++) {
-      ctx.emulator.createRunner(`org:${org}`, { name: `pages-${i}`, labels: ['linux', 'x64', `pool-${i % 7}`], status: i % 3 ? 'online' : 'offline', busy: i % 5 === 0 });
+      ctx.emulator.createRunner(`org:${org}`, {
+        name: `pages-${i}`,
+        labels: ['linux', 'x64', `pool-${i % 7}`],
+        status: i % 3 ? 'online' : 'offline',
+        busy: i % 5 === 0,
+      });
     }
     orgs[count] = org;
   }
@@ -30,7 +35,8 @@ async function runPagination(ctx) {
     const r = await measure(process.execPath, programs[program], { env, input: query });
     if (r.code !== 0) throw new Error(`${program} listing of ${key} runners exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
     const result = JSON.parse(r.stdout);
-    if (result.count !== key || JSON.parse(result.runners_json).length !== Number(key)) throw new Error(`the ${program} listing of ${key} runners returned ${result.count}`);
+    if (result.count !== key || JSON.parse(result.runners_json).length !== Number(key))
+      throw new Error(`the ${program} listing of ${key} runners returned ${result.count}`);
     return { ms: r.ms, maxRssKb: r.maxRssKb, requests: apiRequests(ctx.emulator).length, resultBytes: Buffer.byteLength(r.stdout) };
   });
   const summary = (list) => ({
@@ -39,15 +45,27 @@ async function runPagination(ctx) {
     maxRssKb: list[0].maxRssKb === null ? null : median(list.map((x) => x.maxRssKb)),
     resultBytes: list[0].resultBytes,
   });
-  const rows = counts.map((count) => ({ runners: count, reps, ...summary(samples[`runtime:${count}`]), minimal: summary(samples[`minimal:${count}`]) }));
+  const rows = counts.map((count) => ({
+    runners: count,
+    reps,
+    ...summary(samples[`runtime:${count}`]),
+    minimal: summary(samples[`minimal:${count}`]),
+  }));
   const largest = counts[counts.length - 1];
-  const t = await measureTimers(programs.runtime, { env, input: JSON.stringify({ operation: 'runners', api_url: ctx.apiUrl, org: orgs[largest] }) });
+  const t = await measureTimers(programs.runtime, {
+    env,
+    input: JSON.stringify({ operation: 'runners', api_url: ctx.apiUrl, org: orgs[largest] }),
+  });
   const timers = { runners: largest, zeroDelay: t.zeroDelay, waitedMs: t.waitedMs, ms: t.ms };
   for (const row of rows) {
-    ctx.log(`pagination ${row.runners}: ${row.requests} requests, ${row.ms.toFixed(0)} ms, peak RSS ${row.maxRssKb === null ? 'n/a' : `${(row.maxRssKb / 1024).toFixed(0)} MB`}, result ${(row.resultBytes / 1e6).toFixed(2)} MB` +
-      (row.maxRssKb === null ? '' : ` (minimal lister ${(row.minimal.maxRssKb / 1024).toFixed(0)} MB, ${row.minimal.requests} requests)`));
+    ctx.log(
+      `pagination ${row.runners}: ${row.requests} requests, ${row.ms.toFixed(0)} ms, peak RSS ${row.maxRssKb === null ? 'n/a' : `${(row.maxRssKb / 1024).toFixed(0)} MB`}, result ${(row.resultBytes / 1e6).toFixed(2)} MB` +
+        (row.maxRssKb === null ? '' : ` (minimal lister ${(row.minimal.maxRssKb / 1024).toFixed(0)} MB, ${row.minimal.requests} requests)`),
+    );
   }
-  ctx.log(`pagination ${largest}: ${timers.zeroDelay} zero-delay timers waited ${timers.waitedMs.toFixed(0)} ms of a ${timers.ms.toFixed(0)} ms run`);
+  ctx.log(
+    `pagination ${largest}: ${timers.zeroDelay} zero-delay timers waited ${timers.waitedMs.toFixed(0)} ms of a ${timers.ms.toFixed(0)} ms run`,
+  );
   return { rows, timers };
 }
 

@@ -24,7 +24,10 @@ const APP = path.resolve(__dirname, '..', 'apps', 'pipeline-fleet.js');
 const APPLY = ['apply', '-auto-approve', '-input=false', '-no-color'];
 const DESTROY = ['destroy', '-auto-approve', '-input=false', '-no-color'];
 /** GitHub's documented budgets for one credential (see lib/emulator/secondary-limits.ts). */
-const LIMITS = { rateLimit: 5000, secondaryLimits: { maxConcurrent: 100, contentPerMinute: 80, contentPerHour: 500, retryAfterSeconds: 60 } };
+const LIMITS = {
+  rateLimit: 5000,
+  secondaryLimits: { maxConcurrent: 100, contentPerMinute: 80, contentPerHour: 500, retryAfterSeconds: 60 },
+};
 /** Added to every emulator answer (API, downloads, runner stubs). */
 const LATENCY_MS = 100;
 
@@ -89,7 +92,11 @@ async function prepare(ctx, label, shape) {
   for (let k = 1; k <= shape.stacks; k++) {
     const out = scratch(`pipeline-${k}`);
     const pipeline = shape.stacks === 1 ? 'solo' : `p${k}`;
-    await measureOk(process.execPath, [APP, '--runners', String(shape.runners), '--pipeline', pipeline, '--api-url', emulator.url, '--vm-root', vmRoot, '--out', out], { rss: false });
+    await measureOk(
+      process.execPath,
+      [APP, '--runners', String(shape.runners), '--pipeline', pipeline, '--api-url', emulator.url, '--vm-root', vmRoot, '--out', out],
+      { rss: false },
+    );
     const dir = path.join(out, 'stacks', 'fleet');
     await tf(ctx.tf.engine, env, dir, ['init', '-input=false', '-no-color']);
     stacks.push({ dir, pipeline, runners: shape.runners });
@@ -109,7 +116,9 @@ async function applyPhase(ctx, sc) {
     problems = checkFleet(sc.emulator, sc.stacks);
   }
   if (problems.length > 0) throw new Error(`pipelines ${sc.label}: after the apply, ${problems.slice(0, 5).join('; ')}`);
-  ctx.log(`pipelines ${sc.label}: applied in ${(apply.ms / 1000).toFixed(1)} s, ${apply.requests} requests, ${apply.refused} refused; every runner registered once and online`);
+  ctx.log(
+    `pipelines ${sc.label}: applied in ${(apply.ms / 1000).toFixed(1)} s, ${apply.requests} requests, ${apply.refused} refused; every runner registered once and online`,
+  );
   return apply;
 }
 
@@ -120,7 +129,9 @@ async function destroyPhase(ctx, sc) {
   const destroy = { ms: Date.now() - t, ...phaseFacts(sc.emulator, before) };
   const left = sc.emulator.runners(`org:${BENCH_ORG}`).length;
   if (left !== 0) throw new Error(`pipelines ${sc.label}: ${left} runner(s) left registered after the destroys`);
-  ctx.log(`pipelines ${sc.label}: destroyed in ${(destroy.ms / 1000).toFixed(1)} s, ${destroy.requests} requests, ${destroy.refused} refused; 0 runners left`);
+  ctx.log(
+    `pipelines ${sc.label}: destroyed in ${(destroy.ms / 1000).toFixed(1)} s, ${destroy.requests} requests, ${destroy.refused} refused; 0 runners left`,
+  );
   return { destroy, left };
 }
 
@@ -130,13 +141,19 @@ async function runPipelines(ctx) {
   try {
     scenarios.push(await prepare(ctx, `${stacks}x${runners}`, { stacks, runners }));
     scenarios.push(await prepare(ctx, `1x${stacks * runners}`, { stacks: 1, runners: stacks * runners }));
-    ctx.log(`pipelines: applying ${stacks} stacks of ${runners} runners at once, beside one stack of ${stacks * runners} alone on its organization`);
+    ctx.log(
+      `pipelines: applying ${stacks} stacks of ${runners} runners at once, beside one stack of ${stacks * runners} alone on its organization`,
+    );
     const applies = await Promise.all(scenarios.map((sc) => applyPhase(ctx, sc)));
     ctx.log('pipelines: destroying both at once');
     const destroys = await Promise.all(scenarios.map((sc) => destroyPhase(ctx, sc)));
     const result = scenarios.map((sc, i) => ({
-      stacks: sc.shape.stacks, runnersPerStack: sc.shape.runners, registered: sc.shape.stacks * sc.shape.runners,
-      apply: applies[i], destroy: destroys[i].destroy, left: destroys[i].left,
+      stacks: sc.shape.stacks,
+      runnersPerStack: sc.shape.runners,
+      registered: sc.shape.stacks * sc.shape.runners,
+      apply: applies[i],
+      destroy: destroys[i].destroy,
+      left: destroys[i].left,
     }));
     for (const sc of scenarios) {
       for (const s of sc.stacks) fs.rmSync(path.dirname(path.dirname(s.dir)), { recursive: true, force: true });

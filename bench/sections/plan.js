@@ -26,7 +26,8 @@ async function runPlan(ctx) {
   for (const runners of sizes) {
     const opts = { runners, vms: false, apiUrl: ctx.apiUrl };
     const dirs = { library: await synth('library', opts), floor: await synth('floor', opts) };
-    if (!sameTerraform(dirs.library, dirs.floor)) throw new Error(`library and floor stacks of ${runners} runners differ: bring bench/apps/floor-fleet.js in line with lib/`);
+    if (!sameTerraform(dirs.library, dirs.floor))
+      throw new Error(`library and floor stacks of ${runners} runners differ: bring bench/apps/floor-fleet.js in line with lib/`);
     for (const dir of Object.values(dirs)) await tf(engine, env, dir, ['init', '-input=false', '-no-color']);
 
     ctx.log(`plan ${runners}: applying the library stack`);
@@ -37,16 +38,22 @@ async function runPlan(ctx) {
     const samples = await interleave(VARIANTS, repsFor(runners), async (variant) => {
       ctx.emulator.clearRequests();
       const r = await tf(engine, env, dirs[variant], PLAN, [0, 2]);
-      if (r.code !== 0) throw new Error(`the re-plan of the ${variant} stack (${runners} runners) proposes changes; a re-plan after apply must be clean:\n${r.stdout.slice(-2000)}`);
+      if (r.code !== 0)
+        throw new Error(
+          `the re-plan of the ${variant} stack (${runners} runners) proposes changes; a re-plan after apply must be clean:\n${r.stdout.slice(-2000)}`,
+        );
       return { ms: r.ms, requests: apiRequests(ctx.emulator).length };
     });
     const row = { runners, reps: samples.library.length, applyMs, state: stateFacts(dirs.library) };
-    for (const v of VARIANTS) row[v] = { ms: median(samples[v].map((x) => x.ms)), requests: Math.max(...samples[v].map((x) => x.requests)) };
+    for (const v of VARIANTS)
+      row[v] = { ms: median(samples[v].map((x) => x.ms)), requests: Math.max(...samples[v].map((x) => x.requests)) };
     row.ratio = row.library.ms / row.floor.ms;
     if (runners === sizes[0]) row.deferral = await deferralCheck(ctx, dirs.library, runners);
     rows.push(row);
-    ctx.log(`plan ${runners}: library ${sec(row.library.ms)} / floor ${sec(row.floor.ms)} = ${row.ratio.toFixed(2)}x; ` +
-      `state ${(row.state.stateBytes / 1e6).toFixed(2)} MB, ${row.state.credentialDeps} dependencies per credentials; ${row.library.requests} API request(s) per re-plan`);
+    ctx.log(
+      `plan ${runners}: library ${sec(row.library.ms)} / floor ${sec(row.floor.ms)} = ${row.ratio.toFixed(2)}x; ` +
+        `state ${(row.state.stateBytes / 1e6).toFixed(2)} MB, ${row.state.credentialDeps} dependencies per credentials; ${row.library.requests} API request(s) per re-plan`,
+    );
     for (const dir of Object.values(dirs)) removeStack(dir);
   }
   return { rows };
@@ -66,7 +73,10 @@ async function deferralCheck(ctx, appliedDir, runners) {
   const deferred = /RegistrationToken[^\n]*will be read during apply/.test(r.stdout);
   const tokenRequests = apiRequests(ctx.emulator).filter((q) => q.path.endsWith('/registration-token')).length;
   removeStack(grown);
-  if (!deferred || tokenRequests !== 0) throw new Error(`adding a runner to ${runners} did not defer the token read to the apply (${tokenRequests} token request(s) during the plan)`);
+  if (!deferred || tokenRequests !== 0)
+    throw new Error(
+      `adding a runner to ${runners} did not defer the token read to the apply (${tokenRequests} token request(s) during the plan)`,
+    );
   return { deferred, tokenRequests };
 }
 

@@ -12,7 +12,13 @@ async function runRuntimeStart(ctx) {
   const bundle = path.join(ctx.root, 'dist', 'runtime', 'runtime.js');
   const minimal = path.join(__dirname, '..', 'apps', 'minimal-data-source.js');
   const env = { ...process.env, GITHUB_TOKEN: ctx.credential };
-  const query = JSON.stringify({ operation: 'registration-token', contract_version: '1', api_url: ctx.apiUrl, credential_env: '', org: ctx.org });
+  const query = JSON.stringify({
+    operation: 'registration-token',
+    contract_version: '1',
+    api_url: ctx.apiUrl,
+    credential_env: '',
+    org: ctx.org,
+  });
   const variants = {
     nodeE0: ['-e', '0'],
     runtimeLoad: [bundle, '--version'],
@@ -40,9 +46,11 @@ async function runRuntimeStart(ctx) {
   const rounds = samples.runtimeData.map((ms, i) => ms / samples.nodeE0[i]).sort((a, b) => a - b);
   result.roundRatios = { p25: quantile(rounds, 0.25), p75: quantile(rounds, 0.75) };
   result.minimalRatio = result.minimalData / result.nodeE0;
-  ctx.log(`runtime start: data ${result.runtimeData.toFixed(0)} ms vs node -e 0 ${result.nodeE0.toFixed(0)} ms = ${result.ratio.toFixed(2)}x ` +
-    `(load alone ${result.runtimeLoad.toFixed(0)} ms, minimal data source ${result.minimalData.toFixed(0)} ms; ${reps} interleaved reps; ` +
-    `${result.timers.zeroDelay} zero-delay timers waited ${result.timers.waitedMs.toFixed(0)} ms per call)`);
+  ctx.log(
+    `runtime start: data ${result.runtimeData.toFixed(0)} ms vs node -e 0 ${result.nodeE0.toFixed(0)} ms = ${result.ratio.toFixed(2)}x ` +
+      `(load alone ${result.runtimeLoad.toFixed(0)} ms, minimal data source ${result.minimalData.toFixed(0)} ms; ${reps} interleaved reps; ` +
+      `${result.timers.zeroDelay} zero-delay timers waited ${result.timers.waitedMs.toFixed(0)} ms per call)`,
+  );
   return result;
 }
 

@@ -20,20 +20,30 @@ async function runSynth(ctx) {
     });
     const same = sameTerraform(path.join(kept.library, 'stacks', 'fleet'), path.join(kept.floor, 'stacks', 'fleet'));
     for (const dir of Object.values(kept)) fs.rmSync(dir, { recursive: true, force: true });
-    if (!same) throw new Error(`library and floor stacks of ${runners} runners synthesize different Terraform JSON: bring bench/apps/floor-fleet.js in line with lib/`);
+    if (!same)
+      throw new Error(
+        `library and floor stacks of ${runners} runners synthesize different Terraform JSON: bring bench/apps/floor-fleet.js in line with lib/`,
+      );
     const m = (kind, key) => median(samples[kind].map((s) => s[key]));
     const row = {
       runners,
       reps: samples.library.length,
-      library: { wallMs: m('library', 'wallMs'), maxRssKb: m('library', 'maxRssKb'), workMs: m('library', 'workMs'), loadMs: m('library', 'loadMs') },
+      library: {
+        wallMs: m('library', 'wallMs'),
+        maxRssKb: m('library', 'maxRssKb'),
+        workMs: m('library', 'workMs'),
+        loadMs: m('library', 'loadMs'),
+      },
       floor: { wallMs: m('floor', 'wallMs'), maxRssKb: m('floor', 'maxRssKb'), workMs: m('floor', 'workMs'), loadMs: m('floor', 'loadMs') },
     };
     row.wallRatio = row.library.wallMs / row.floor.wallMs;
     row.rssRatio = row.library.maxRssKb / row.floor.maxRssKb;
     row.workRatio = row.library.workMs / row.floor.workMs;
     rows.push(row);
-    ctx.log(`synth ${runners}: library ${s(row.library.wallMs)} / floor ${s(row.floor.wallMs)} = ${row.wallRatio.toFixed(2)}x wall, ` +
-      `${mb(row.library.maxRssKb)} / ${mb(row.floor.maxRssKb)} MB peak RSS (${row.reps} interleaved reps each, same JSON)`);
+    ctx.log(
+      `synth ${runners}: library ${s(row.library.wallMs)} / floor ${s(row.floor.wallMs)} = ${row.wallRatio.toFixed(2)}x wall, ` +
+        `${mb(row.library.maxRssKb)} / ${mb(row.floor.maxRssKb)} MB peak RSS (${row.reps} interleaved reps each, same JSON)`,
+    );
   }
   return { rows };
 }

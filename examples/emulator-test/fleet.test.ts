@@ -28,9 +28,11 @@ beforeAll(async () => {
 afterAll(() => emulator?.close());
 
 // Asynchronous on purpose: the emulator answers from this process while Terraform runs.
-const tf = (...args: string[]) => promisify(execFile)(terraform, [...args, '-input=false', '-no-color'], {
-  cwd: dir, env: { ...process.env, GITHUB_TOKEN: token },
-});
+const tf = (...args: string[]) =>
+  promisify(execFile)(terraform, [...args, '-input=false', '-no-color'], {
+    cwd: dir,
+    env: { ...process.env, GITHUB_TOKEN: token },
+  });
 
 test('the fleet registers on apply and is deleted on destroy', async () => {
   await tf('init');

@@ -24,23 +24,40 @@ const linuxArm64 = new RunnerDownload(stack, 'linux-arm64', { org, apiUrl, os: '
 const macArm64 = new RunnerDownload(stack, 'osx-arm64', { org, apiUrl, os: 'macos', architecture: 'arm64' });
 const winX64 = new RunnerDownload(stack, 'win-x64', { org, apiUrl, os: 'windows', architecture: 'amd64' });
 
-interface Vm { readonly runner: RunnerBase; readonly download: RunnerDownload }
+interface Vm {
+  readonly runner: RunnerBase;
+  readonly download: RunnerDownload;
+}
 const vms: Vm[] = [];
 
 // Organization runners with registration tokens: the token is minted during the apply that
 // creates each runner and stays stable in the VM's user data afterwards.
 for (let i = 1; i <= 2; i++) {
-  vms.push({ runner: new OrgRunner(stack, `linux-${i}`, { org, apiUrl, name: `linux-x64-${i}`, labels: ['linux', 'x64'] }), download: linuxX64 });
+  vms.push({
+    runner: new OrgRunner(stack, `linux-${i}`, { org, apiUrl, name: `linux-x64-${i}`, labels: ['linux', 'x64'] }),
+    download: linuxX64,
+  });
 }
 // A just-in-time runner: ephemeral, its runner record exists from apply on.
-vms.push({ runner: new OrgRunner(stack, 'arm-jit', { org, apiUrl, name: 'linux-arm64-jit', labels: ['linux', 'arm64'], jit: true }), download: linuxArm64 });
+vms.push({
+  runner: new OrgRunner(stack, 'arm-jit', { org, apiUrl, name: 'linux-arm64-jit', labels: ['linux', 'arm64'], jit: true }),
+  download: linuxArm64,
+});
 // A repository runner on macOS and an enterprise runner on Windows.
 vms.push({ runner: new RepoRunner(stack, 'mac', { owner, repository, apiUrl, name: 'mac-arm64', labels: ['macos'] }), download: macArm64 });
-vms.push({ runner: new EnterpriseRunner(stack, 'windows', { enterprise, apiUrl, name: 'win-x64', labels: ['windows'] }), download: winX64 });
+vms.push({
+  runner: new EnterpriseRunner(stack, 'windows', { enterprise, apiUrl, name: 'win-x64', labels: ['windows'] }),
+  download: winX64,
+});
 
 for (const { runner, download } of vms) {
   const vm = new NullResource(stack, `${runner.node.id}-vm`, {
-    triggers: { user_data: runner.installScript(download, installRoot && download.os !== 'win' ? { installDir: `${installRoot}/${runner.node.id}` } : {}) },
+    triggers: {
+      user_data: runner.installScript(
+        download,
+        installRoot && download.os !== 'win' ? { installDir: `${installRoot}/${runner.node.id}` } : {},
+      ),
+    },
   });
   new TerraformOutput(stack, `${runner.node.id}-runner-name`, { value: runner.runnerName });
   new TerraformOutput(stack, `${runner.node.id}-vm-id`, { value: vm.id });

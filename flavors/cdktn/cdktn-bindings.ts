@@ -4,9 +4,7 @@
  * and result) and the providers' (empty) configurations. See docs/decisions.md.
  */
 import { Construct } from 'constructs';
-import {
-  StringMap, TerraformDataSource, TerraformMetaArguments, TerraformProvider, TerraformResource,
-} from 'cdktn';
+import { StringMap, TerraformDataSource, TerraformMetaArguments, TerraformProvider, TerraformResource } from 'cdktn';
 
 const NULL_META = { providerName: 'null', providerVersion: '3.2.4', providerVersionConstraint: '~> 3.0' };
 const EXTERNAL_META = { providerName: 'external', providerVersion: '2.3.5', providerVersionConstraint: '~> 2.1' };

@@ -74,7 +74,7 @@ export function crc32(buf: Buffer): number {
 /** A zip with stored (uncompressed) entries: tiny and enough for a handful of scripts. */
 export function zip(entries: ArchiveEntry[]): Buffer {
   const DOS_TIME = 0; // 00:00:00
-  const DOS_DATE = (2020 - 1980) << 9 | 1 << 5 | 1; // 2020-01-01
+  const DOS_DATE = ((2020 - 1980) << 9) | (1 << 5) | 1; // 2020-01-01
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

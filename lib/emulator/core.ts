@@ -156,7 +156,8 @@ export class EmulatorCore implements AnswerContext {
   setRunnerState(id: number, s: { status?: 'online' | 'offline'; busy?: boolean }): void {
     const r = this.runner(id);
     if (s.status !== undefined) {
-      if (s.status !== 'online' && s.status !== 'offline') throw new Error(`Runner status '${String(s.status)}' must be 'online' or 'offline'`);
+      if (s.status !== 'online' && s.status !== 'offline')
+        throw new Error(`Runner status '${String(s.status)}' must be 'online' or 'offline'`);
       r.status = s.status;
       if (s.status === 'online' && r.version === null) r.version = this.runnerVersion;
     }

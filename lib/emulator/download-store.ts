@@ -48,7 +48,10 @@ export class DownloadStore {
   private readonly cache = new Map<string, Archive>();
   private readonly tempTokens = new Map<string, number>();
 
-  constructor(private readonly clock: Clock, readonly tempDownloadTokens: boolean) {}
+  constructor(
+    private readonly clock: Clock,
+    readonly tempDownloadTokens: boolean,
+  ) {}
 
   archive(os: string, arch: string, version: string, tampered: boolean): Archive {
     const key = `${os}/${arch}/${version}/${tampered}`;
@@ -56,7 +59,11 @@ export class DownloadStore {
     if (!a) {
       const entries = stubEntries(os, arch, version, tampered);
       const bytes = os === 'win' ? zip(entries) : tarGz(entries);
-      a = { bytes, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), contentType: os === 'win' ? 'application/zip' : 'application/gzip' };
+      a = {
+        bytes,
+        sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+        contentType: os === 'win' ? 'application/zip' : 'application/gzip',
+      };
       this.cache.set(key, a);
     }
     return a;
@@ -76,7 +83,11 @@ export class DownloadStore {
   issueTempToken(): string {
     const now = this.clock.now();
     for (const [t, exp] of this.tempTokens) if (exp <= now) this.tempTokens.delete(t);
-    const token = opaqueJwt({ scp: 'ActionsRuntime.PackageDownload', nbf: Math.floor(now / 1000), exp: Math.floor((now + TEMP_TOKEN_TTL_MS) / 1000) });
+    const token = opaqueJwt({
+      scp: 'ActionsRuntime.PackageDownload',
+      nbf: Math.floor(now / 1000),
+      exp: Math.floor((now + TEMP_TOKEN_TTL_MS) / 1000),
+    });
     this.tempTokens.set(token, now + TEMP_TOKEN_TTL_MS);
     return token;
   }

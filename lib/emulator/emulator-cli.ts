@@ -4,7 +4,8 @@ import { parseScopeRef } from './scope-routes';
 import { loadSeedFile } from './seed';
 import { EmulatorSeed } from './types';
 
-const USAGE = 'emulator [--port N] [--seed FILE] [--latency MS] [--org NAME] [--repo OWNER/NAME] [--enterprise SLUG] [--strict-scopes] [--ghes-legacy] [--no-name-filter]';
+const USAGE =
+  'emulator [--port N] [--seed FILE] [--latency MS] [--org NAME] [--repo OWNER/NAME] [--enterprise SLUG] [--strict-scopes] [--ghes-legacy] [--no-name-filter]';
 
 /** `emulator --help`: every flag, and the seed file's format. */
 export const HELP = [
@@ -75,7 +76,8 @@ function parse(argv: string[]): CliOptions | 'help' {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined || v === '') throw new Error(`emulator: ${flag} needs a value; usage: ${USAGE}`);

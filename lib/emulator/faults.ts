@@ -18,7 +18,7 @@ export class FaultSet {
     this.faults.push({
       fault: checked,
       pattern: checked.path === undefined ? undefined : new RegExp(checked.path),
-      left: (checked.times ?? 1) === 0 ? Infinity : checked.times ?? 1,
+      left: (checked.times ?? 1) === 0 ? Infinity : (checked.times ?? 1),
     });
   }
 
@@ -32,7 +32,9 @@ export class FaultSet {
 
   /** The fault for this request, consuming one of its `times`. */
   take(method: string, path: string): Fault | undefined {
-    const i = this.faults.findIndex((a) => (!a.fault.method || a.fault.method.toUpperCase() === method) && (!a.pattern || a.pattern.test(path)));
+    const i = this.faults.findIndex(
+      (a) => (!a.fault.method || a.fault.method.toUpperCase() === method) && (!a.pattern || a.pattern.test(path)),
+    );
     if (i < 0) return undefined;
     const a = this.faults[i];
     a.left--;
@@ -51,9 +53,12 @@ export function checkFault(f: Fault): Fault {
       throw new Error(`Fault path '${f.path}' is not a valid regular expression`);
     }
   }
-  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 100 || f.status > 599)) throw new Error(`Fault status ${f.status} must be an HTTP status code`);
-  if (f.times !== undefined && (!Number.isInteger(f.times) || f.times < 0)) throw new Error(`Fault times ${f.times} must be a non-negative integer (0 = forever)`);
-  if (f.delayMs !== undefined && (!Number.isFinite(f.delayMs) || f.delayMs < 0)) throw new Error(`Fault delayMs ${f.delayMs} must be a non-negative number`);
+  if (f.status !== undefined && (!Number.isInteger(f.status) || f.status < 100 || f.status > 599))
+    throw new Error(`Fault status ${f.status} must be an HTTP status code`);
+  if (f.times !== undefined && (!Number.isInteger(f.times) || f.times < 0))
+    throw new Error(`Fault times ${f.times} must be a non-negative integer (0 = forever)`);
+  if (f.delayMs !== undefined && (!Number.isFinite(f.delayMs) || f.delayMs < 0))
+    throw new Error(`Fault delayMs ${f.delayMs} must be a non-negative number`);
   if (f.body !== undefined && typeof f.body !== 'string') throw new Error('Fault body must be a string (serialize JSON yourself)');
   return { ...f, headers: f.headers ? { ...f.headers } : undefined };
 }

@@ -27,11 +27,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   // Runner stubs and Octokit keep connections alive; a short timeout lets close() finish quickly.
   server.keepAliveTimeout = 2000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`The emulator cannot listen on ${host}:${opts.port ?? 0}: ${e.code ?? e.message}`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(`The emulator cannot listen on ${host}:${opts.port ?? 0}: ${e.code ?? e.message}`)),
+    );
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port ?? 0;
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const hostPort = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   core.hostPort = hostPort;
   let closed: Promise<void> | undefined;
@@ -70,7 +72,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     get tokensIssued() {
       return core.tokensIssued;
     },
-    secondaryLimitStats: () => core.secondary?.stats() ?? { hits: { concurrent: 0, 'content-per-minute': 0, 'content-per-hour': 0 }, peakConcurrent: 0 },
+    secondaryLimitStats: () =>
+      core.secondary?.stats() ?? { hits: { concurrent: 0, 'content-per-minute': 0, 'content-per-hour': 0 }, peakConcurrent: 0 },
   };
 }
 

@@ -38,13 +38,19 @@ export function verifyAppJwt(jwt: string, apps: readonly SeedApp[], nowSeconds: 
   if (!app) return { ok: false, message: JWT_MESSAGES.unknownIssuer };
   let valid: boolean;
   try {
-    valid = crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), crypto.createPublicKey(app.publicKeyPem), Buffer.from(parts[2], 'base64url'));
+    valid = crypto.verify(
+      'sha256',
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      crypto.createPublicKey(app.publicKeyPem),
+      Buffer.from(parts[2], 'base64url'),
+    );
   } catch {
     valid = false;
   }
   if (!valid) return { ok: false, message: JWT_MESSAGES.undecodable };
   const { iat, exp } = claims;
-  if (typeof iat !== 'number' || !Number.isInteger(iat) || iat > nowSeconds + JWT_SKEW_SECONDS) return { ok: false, message: JWT_MESSAGES.iat };
+  if (typeof iat !== 'number' || !Number.isInteger(iat) || iat > nowSeconds + JWT_SKEW_SECONDS)
+    return { ok: false, message: JWT_MESSAGES.iat };
   if (typeof exp !== 'number' || exp <= nowSeconds) return { ok: false, message: JWT_MESSAGES.expired };
   if (exp > nowSeconds + JWT_MAX_LIFETIME_SECONDS + JWT_SKEW_SECONDS || exp - iat > JWT_MAX_LIFETIME_SECONDS + JWT_SKEW_SECONDS) {
     return { ok: false, message: JWT_MESSAGES.tooFar };

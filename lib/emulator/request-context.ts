@@ -9,7 +9,10 @@ const GHES_VERSION = '3.19.0';
 
 /** A failure that becomes a GitHub-style JSON error answer. */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

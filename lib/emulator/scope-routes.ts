@@ -29,13 +29,21 @@ export function makeScope(kind: ScopeKind, name: string): EmulatedScope {
   const parts = name.split('/');
   const valid = kind === 'repo' ? parts.length === 2 && parts.every((p) => NAME.test(p)) : parts.length === 1 && NAME.test(name);
   if (!valid) {
-    throw new Error(`Invalid ${kind} name '${name}': use ${kind === 'repo' ? 'OWNER/NAME' : 'a slug'} of letters, digits, '.', '_' and '-'`);
+    throw new Error(
+      `Invalid ${kind} name '${name}': use ${kind === 'repo' ? 'OWNER/NAME' : 'a slug'} of letters, digits, '.', '_' and '-'`,
+    );
   }
   const ref = `${kind}:${name}`;
   const common = { kind, ref, key: ref.toLowerCase(), name };
   switch (kind) {
     case 'enterprise':
-      return { ...common, apiPrefix: `/enterprises/${name}`, template: '/enterprises/{enterprise}', webPath: `/enterprises/${name}`, hasGroups: true };
+      return {
+        ...common,
+        apiPrefix: `/enterprises/${name}`,
+        template: '/enterprises/{enterprise}',
+        webPath: `/enterprises/${name}`,
+        hasGroups: true,
+      };
     case 'org':
       return { ...common, apiPrefix: `/orgs/${name}`, template: '/orgs/{org}', webPath: `/${name}`, hasGroups: true };
     case 'repo':
@@ -77,7 +85,10 @@ export function scopeKeyFromRunnerUrl(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  const segs = path.split('/').filter((s) => s.length > 0).map(dec);
+  const segs = path
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(dec);
   if (segs.length === 2 && segs[0] === 'enterprises') return `enterprise:${segs[1]}`.toLowerCase();
   if (segs.length === 1) return `org:${segs[0]}`.toLowerCase();
   if (segs.length === 2) return `repo:${segs[0]}/${segs[1]}`.toLowerCase();

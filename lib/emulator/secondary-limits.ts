@@ -40,7 +40,10 @@ export class SecondaryLimiter {
   private readonly hits: Record<SecondaryLimitKind, number> = { concurrent: 0, 'content-per-minute': 0, 'content-per-hour': 0 };
   private peak = 0;
 
-  constructor(private readonly clock: Clock, readonly settings: SecondaryLimitSettings) {}
+  constructor(
+    private readonly clock: Clock,
+    readonly settings: SecondaryLimitSettings,
+  ) {}
 
   /**
    * Takes a concurrency slot for a request presenting `authorization`, from its arrival until its
@@ -89,7 +92,8 @@ export class SecondaryLimiter {
 /** Fills GitHub's values for what a seed leaves out, and checks the rest. */
 export function resolveSecondaryLimits(s: Partial<SecondaryLimitSettings> | undefined): SecondaryLimitSettings | undefined {
   if (s === undefined) return undefined;
-  if (!s || typeof s !== 'object' || Array.isArray(s)) throw new Error('Seed secondaryLimits must be an object (use {} for GitHub\'s documented values)');
+  if (!s || typeof s !== 'object' || Array.isArray(s))
+    throw new Error("Seed secondaryLimits must be an object (use {} for GitHub's documented values)");
   const out = { ...GITHUB_SECONDARY_LIMITS, ...s };
   for (const [k, v] of Object.entries(out)) {
     const min = k === 'retryAfterSeconds' ? 0 : 1;

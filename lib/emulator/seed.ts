@@ -41,12 +41,14 @@ export function resolveSeed(seed: EmulatorSeed = {}): ResolvedSeed {
   if (!VERSION_PATTERN.test(runnerVersion)) throw new Error(`Seed runnerVersion '${runnerVersion}' is not a version like 2.329.0`);
   const platforms = (seed.platforms ?? DEFAULT_PLATFORMS).map(parsePlatform);
   const rateLimit = seed.rateLimit ?? DEFAULT_RATE_LIMIT;
-  if (!Number.isInteger(rateLimit) || rateLimit < 1) throw new Error(`Seed rateLimit ${rateLimit} must be a positive integer (requests per hour)`);
+  if (!Number.isInteger(rateLimit) || rateLimit < 1)
+    throw new Error(`Seed rateLimit ${rateLimit} must be a positive integer (requests per hour)`);
   (seed.tokens ?? []).forEach(checkToken);
   (seed.apps ?? []).forEach(checkApp);
   const runnerGroups = (seed.runnerGroups ?? []).map((g) => {
     if (!g || typeof g.name !== 'string' || g.name.length === 0) throw new Error('Seed runnerGroups entries need a non-empty name');
-    if (g.id !== undefined && (!Number.isInteger(g.id) || g.id < 2)) throw new Error(`Seed runner group '${g.name}' id ${g.id} must be an integer >= 2 (1 is Default)`);
+    if (g.id !== undefined && (!Number.isInteger(g.id) || g.id < 2))
+      throw new Error(`Seed runner group '${g.name}' id ${g.id} must be an integer >= 2 (1 is Default)`);
     return { scope: parseScopeRef(g.scope), name: g.name, id: g.id };
   });
   return {
@@ -75,7 +77,8 @@ export function checkToken(t: SeedToken): void {
   if (!t || typeof t.token !== 'string' || t.token.length < 8 || /\s/.test(t.token)) {
     throw new Error('Seed token values must be strings of at least 8 characters without spaces');
   }
-  if (t.kind !== 'classic' && t.kind !== 'fine-grained') throw new Error(`Seed token kind '${String(t.kind)}' must be 'classic' or 'fine-grained'`);
+  if (t.kind !== 'classic' && t.kind !== 'fine-grained')
+    throw new Error(`Seed token kind '${String(t.kind)}' must be 'classic' or 'fine-grained'`);
   checkPermissions(t.permissions, 'token');
 }
 

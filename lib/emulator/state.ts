@@ -128,7 +128,8 @@ export class Store {
   }
 
   addGroup(scope: ScopeState, name: string, id?: number): GroupRecord {
-    if (!scope.ref.hasGroups) throw new Error(`Runner group '${name}': ${scope.ref.ref} has no runner groups; use an org or enterprise scope`);
+    if (!scope.ref.hasGroups)
+      throw new Error(`Runner group '${name}': ${scope.ref.ref} has no runner groups; use an org or enterprise scope`);
     if (scope.groupByName(name)) throw new Error(`Runner group '${name}' already exists in ${scope.ref.ref}`);
     const gid = id ?? this.nextGroupId;
     if (scope.group(gid)) throw new Error(`Runner group id ${gid} already exists in ${scope.ref.ref}`);

@@ -383,16 +383,25 @@ Write-Output '√ Runner successfully added'
 Write-Output '√ Settings Saved.'
 `);
 
-const CONFIG_CMD = '@echo off\r\nrem Emulator stand-in for the runner\'s config.cmd.\r\npowershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0bin\\stub.ps1" config %*\r\nexit /b %ERRORLEVEL%\r\n';
-const RUN_CMD = '@echo off\r\nrem Emulator stand-in for the runner\'s run.cmd.\r\npowershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0bin\\stub.ps1" run %*\r\nexit /b %ERRORLEVEL%\r\n';
+const CONFIG_CMD =
+  '@echo off\r\nrem Emulator stand-in for the runner\'s config.cmd.\r\npowershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0bin\\stub.ps1" config %*\r\nexit /b %ERRORLEVEL%\r\n';
+const RUN_CMD =
+  '@echo off\r\nrem Emulator stand-in for the runner\'s run.cmd.\r\npowershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0bin\\stub.ps1" run %*\r\nexit /b %ERRORLEVEL%\r\n';
 
 function fill(template: string, os: string, arch: string, version: string): string {
-  return template.replace(/@OS@/g, os).replace(/@ARCH@/g, arch).replace(/@VERSION@/g, version);
+  return template
+    .replace(/@OS@/g, os)
+    .replace(/@ARCH@/g, arch)
+    .replace(/@VERSION@/g, version);
 }
 
 /** The files of one runner archive; `tampered` changes the config script as an attacker would. */
 export function stubEntries(os: string, arch: string, version: string, tampered: boolean): ArchiveEntry[] {
-  const info = { path: 'bin/emulator-runner.txt', content: `actions-runner ${os}-${arch} ${version} (GitHub emulator stub)\n`, mode: 0o644 };
+  const info = {
+    path: 'bin/emulator-runner.txt',
+    content: `actions-runner ${os}-${arch} ${version} (GitHub emulator stub)\n`,
+    mode: 0o644,
+  };
   if (os === 'win') {
     return [
       { path: 'config.cmd', content: CONFIG_CMD + (tampered ? 'rem tampered\r\n' : ''), mode: 0o644 },

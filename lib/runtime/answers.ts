@@ -23,7 +23,9 @@ const TIMESTAMP = /^[0-9A-Za-z:.+-]{0,64}$/;
 const URL_TEXT = /^[A-Za-z0-9\-._~:/?#[\]@%&=+,]{1,2048}$/;
 
 export function bad(server: ApiConnection, field: string, shape: string): UserError {
-  return new UserError(`GitHub at ${server.apiUrl} answered a ${field} that is not ${shape}: refusing to pass it on; check that api_url points at GitHub (or your GitHub Enterprise Server)`);
+  return new UserError(
+    `GitHub at ${server.apiUrl} answered a ${field} that is not ${shape}: refusing to pass it on; check that api_url points at GitHub (or your GitHub Enterprise Server)`,
+  );
 }
 
 export function checkRunnerToken(server: ApiConnection, field: string, value: unknown): string {
@@ -51,7 +53,8 @@ export function checkChecksum(server: ApiConnection, value: unknown): string {
 
 export function checkDownloadToken(server: ApiConnection, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
-  if (typeof value !== 'string' || !DOWNLOAD_TOKEN.test(value)) throw bad(server, 'temp_download_token', 'a token (letters, digits, . _ -)');
+  if (typeof value !== 'string' || !DOWNLOAD_TOKEN.test(value))
+    throw bad(server, 'temp_download_token', 'a token (letters, digits, . _ -)');
   return value;
 }
 
@@ -83,14 +86,21 @@ export function checkDownloadUrl(server: ApiConnection, value: unknown, extraHos
   const host = url.hostname.toLowerCase();
   if (url.protocol === 'http:') {
     if (isLoopbackHost(host) && isLoopbackHost(api.hostname) && api.protocol === 'http:') return value;
-    throw new UserError(`GitHub at ${server.apiUrl} answered a download_url on ${url.host} over plain http: archives are downloaded over https only (http only from a loopback emulator)`);
+    throw new UserError(
+      `GitHub at ${server.apiUrl} answered a download_url on ${url.host} over plain http: archives are downloaded over https only (http only from a loopback emulator)`,
+    );
   }
   if (url.protocol !== 'https:') throw bad(server, 'download_url', 'an https URL');
-  const allowed = new Set([api.hostname.toLowerCase(), new URL(server.webUrl).hostname.toLowerCase(), ...GITHUB_DOWNLOAD_HOSTS, ...extraHosts.map((h) => h.toLowerCase())]);
+  const allowed = new Set([
+    api.hostname.toLowerCase(),
+    new URL(server.webUrl).hostname.toLowerCase(),
+    ...GITHUB_DOWNLOAD_HOSTS,
+    ...extraHosts.map((h) => h.toLowerCase()),
+  ]);
   if (!allowed.has(host)) {
     throw new UserError(
       `GitHub at ${server.apiUrl} answered a download_url on ${url.host}, which is not the API's host nor one of GitHub's release hosts: ` +
-      'if that host is your mirror, list it in allowedDownloadHosts of the RunnerDownload',
+        'if that host is your mirror, list it in allowedDownloadHosts of the RunnerDownload',
     );
   }
   return value;
@@ -98,9 +108,13 @@ export function checkDownloadUrl(server: ApiConnection, value: unknown, extraHos
 
 /** `download_hosts` of the query: comma-separated host names. */
 export function parseDownloadHosts(text: string | undefined): string[] {
-  const hosts = (text ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+  const hosts = (text ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
   for (const h of hosts) {
-    if (!/^[a-z0-9.-]{1,253}$/.test(h)) throw new UserError(`query key "download_hosts" holds "${h}", which is not a host name: list names such as mirror.example.com`);
+    if (!/^[a-z0-9.-]{1,253}$/.test(h))
+      throw new UserError(`query key "download_hosts" holds "${h}", which is not a host name: list names such as mirror.example.com`);
   }
   return hosts;
 }

@@ -10,14 +10,15 @@ export interface ApiConnection {
   readonly webUrl: string;
 }
 
-
 export function parseApiUrl(raw: string | undefined): ApiConnection {
   const text = (raw ?? '').trim() === '' ? DEFAULT_API_URL : (raw as string).trim();
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UserError(`api_url "${text}" is not a URL: use https://api.github.com, https://HOST/api/v3 (GHES) or https://api.SUBDOMAIN.ghe.com`);
+    throw new UserError(
+      `api_url "${text}" is not a URL: use https://api.github.com, https://HOST/api/v3 (GHES) or https://api.SUBDOMAIN.ghe.com`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
     throw new UserError('api_url must not contain credentials: put the token in an environment variable (GITHUB_TOKEN)');
@@ -27,7 +28,9 @@ export function parseApiUrl(raw: string | undefined): ApiConnection {
   }
   if (url.protocol === 'http:') {
     if (!isLoopbackHost(url.hostname)) {
-      throw new UserError(`api_url ${url.origin} uses plain http, which would send the credential unencrypted: use https:// (http is accepted only for loopback hosts)`);
+      throw new UserError(
+        `api_url ${url.origin} uses plain http, which would send the credential unencrypted: use https:// (http is accepted only for loopback hosts)`,
+      );
     }
   } else if (url.protocol !== 'https:') {
     throw new UserError(`api_url must be an https:// URL, got "${url.protocol}"`);

@@ -34,7 +34,8 @@ export interface ChecksumOptions {
 /** `$XDG_CACHE_HOME/cdktf-github-runners`, else `~/.cache/cdktf-github-runners`. */
 export function cacheDir(env: NodeJS.ProcessEnv): string {
   const xdg = (env.XDG_CACHE_HOME ?? '').trim();
-  const base = xdg !== '' && path.isAbsolute(xdg) ? xdg : path.join(env.HOME && path.isAbsolute(env.HOME) ? env.HOME : os.homedir(), '.cache');
+  const base =
+    xdg !== '' && path.isAbsolute(xdg) ? xdg : path.join(env.HOME && path.isAbsolute(env.HOME) ? env.HOME : os.homedir(), '.cache');
   return path.join(base, 'cdktf-github-runners');
 }
 
@@ -125,9 +126,12 @@ async function hashUrl(req: ChecksumRequest, idleTimeout: number): Promise<strin
     const answer = await hashOnce(url, headers, idleTimeout);
     if ('sha256' in answer) return answer.sha256;
     if (answer.status !== 0) {
-      throw new UserError(`cannot compute the checksum of ${describe(req.url)}: the download answered ${answer.status}; check that the archive exists, or pin sha256Checksum instead`);
+      throw new UserError(
+        `cannot compute the checksum of ${describe(req.url)}: the download answered ${answer.status}; check that the archive exists, or pin sha256Checksum instead`,
+      );
     }
-    if (hop >= MAX_REDIRECTS) throw new UserError(`cannot compute the checksum of ${describe(req.url)}: more than ${MAX_REDIRECTS} redirects`);
+    if (hop >= MAX_REDIRECTS)
+      throw new UserError(`cannot compute the checksum of ${describe(req.url)}: more than ${MAX_REDIRECTS} redirects`);
     url = new URL(answer.location, url);
   }
 }

@@ -86,16 +86,25 @@ export async function connect(o: ConnectOptions): Promise<Api> {
     return {};
   };
 
-  const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount = 0) => {
-    // A reset already past (a skewed clock) asks for no wait at all: retrying at once, again and
-    // again, would hammer GitHub until the budget ends, so that gets three tries.
-    const ok = withinBudget(retryAfter * 1000) && (retryAfter > 0 || retryCount < 3);
-    debug(`${options.method} ${options.url} ${kind} rate limit: ${ok ? `waiting ${retryAfter} s` : `wait of ${retryAfter} s exceeds the budget`}`);
-    return ok;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount = 0) => {
+      // A reset already past (a skewed clock) asks for no wait at all: retrying at once, again and
+      // again, would hammer GitHub until the budget ends, so that gets three tries.
+      const ok = withinBudget(retryAfter * 1000) && (retryAfter > 0 || retryCount < 3);
+      debug(
+        `${options.method} ${options.url} ${kind} rate limit: ${ok ? `waiting ${retryAfter} s` : `wait of ${retryAfter} s exceeds the budget`}`,
+      );
+      return ok;
+    };
 
   const ApiOctokit = Octokit.plugin(budgetPlugin, retry, throttling);
-  const quietLog = { debug: () => {}, info: () => {}, warn: (m: string) => debug(`octokit: ${m}`), error: (m: string) => debug(`octokit: ${m}`) };
+  const quietLog = {
+    debug: () => {},
+    info: () => {},
+    warn: (m: string) => debug(`octokit: ${m}`),
+    error: (m: string) => debug(`octokit: ${m}`),
+  };
   const common = {
     baseUrl: connection.apiUrl,
     userAgent: `cdktf-github-runners/${RUNTIME_VERSION}`,
@@ -112,15 +121,22 @@ export async function connect(o: ConnectOptions): Promise<Api> {
   const createAppAuth = credential.app ? (await import('@octokit/auth-app')).createAppAuth : undefined;
   const octokit = credential.app
     ? new ApiOctokit({
-      ...common,
-      authStrategy: createAppAuth,
-      auth: { appId: credential.app.appId, privateKey: credential.app.privateKey, installationId: Number(credential.app.installationId) },
-    })
+        ...common,
+        authStrategy: createAppAuth,
+        auth: { appId: credential.app.appId, privateKey: credential.app.privateKey, installationId: Number(credential.app.installationId) },
+      })
     : new ApiOctokit({ ...common, auth: credential.token });
 
   const label = scopeLabel(o.scope);
   const credentialText = describeCredential(credential);
-  const context = (subject?: Subject): ErrorContext => ({ scope: o.scope, scopeLabel: label, credential, credentialText, settings, subject });
+  const context = (subject?: Subject): ErrorContext => ({
+    scope: o.scope,
+    scopeLabel: label,
+    credential,
+    credentialText,
+    settings,
+    subject,
+  });
 
   if (credential.app) {
     // Mint the installation token now, so the redactor knows it before any line is written.
@@ -129,7 +145,9 @@ export async function connect(o: ConnectOptions): Promise<Api> {
       redactor.add(auth.token);
     } catch (err) {
       if ((err as { request?: unknown }).request === undefined) {
-        throw new UserError(`GitHub App ${credential.app.appId}: cannot sign a JWT with the private key (${(err as Error).message}): check GITHUB_APP_PRIVATE_KEY`);
+        throw new UserError(
+          `GitHub App ${credential.app.appId}: cannot sign a JWT with the private key (${(err as Error).message}): check GITHUB_APP_PRIVATE_KEY`,
+        );
       }
       throw new UserError(explainRequestError(err, context()));
     }
@@ -143,7 +161,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
     if (calls++ > 0 && Date.now() > deadline) {
       throw new UserError(
         `this run used up its time budget (${RuntimeEnv.RETRY_BUDGET}=${settings.retryBudget} s) after ${calls - 1} request${calls === 2 ? '' : 's'} to ${connection.apiUrl}: ` +
-        `GitHub is answering slowly; retry later or raise ${RuntimeEnv.RETRY_BUDGET}`,
+          `GitHub is answering slowly; retry later or raise ${RuntimeEnv.RETRY_BUDGET}`,
       );
     }
     let res: { status: number; data: unknown; headers: Record<string, unknown> };
@@ -170,7 +188,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
       const type = String(res.headers['content-type'] ?? 'no content-type');
       throw new UserError(
         `GitHub answered ${route.split(' ')[0]} ${renderPath(route, { ...params, ...extra })} with ${res.status} but a body that is not JSON (${type}): ` +
-        'check that api_url is the REST API base URL (GHES: https://HOST/api/v3), or retry if a proxy truncated the answer',
+          'check that api_url is the REST API base URL (GHES: https://HOST/api/v3), or retry if a proxy truncated the answer',
       );
     }
     return data as T;
@@ -182,7 +200,9 @@ export async function connect(o: ConnectOptions): Promise<Api> {
       const data = await call<Record<string, unknown>>(route, { ...extra, per_page: 100, page }, subject);
       const items = data[key];
       if (!Array.isArray(items)) {
-        throw new UserError(`GitHub answered ${renderPath(route, { ...params, ...extra })} without a "${key}" list: check that api_url is the REST API base URL`);
+        throw new UserError(
+          `GitHub answered ${renderPath(route, { ...params, ...extra })} without a "${key}" list: check that api_url is the REST API base URL`,
+        );
       }
       all.push(...(items as T[]));
       const total = typeof data.total_count === 'number' ? data.total_count : undefined;
@@ -190,7 +210,7 @@ export async function connect(o: ConnectOptions): Promise<Api> {
     }
     throw new UserError(
       `GitHub answered more than ${MAX_PAGES} pages of 100 for ${renderPath(route, { ...params, ...extra })}: ` +
-      'this program stops there rather than act on part of the list; narrow the scope or remove what it no longer needs',
+        'this program stops there rather than act on part of the list; narrow the scope or remove what it no longer needs',
     );
   };
 

@@ -21,7 +21,6 @@ export interface Credential {
   readonly app?: AppCredential;
 }
 
-
 export const TOKEN_IN_INPUT_HINT =
   'credentials are never accepted in arguments or the query (they would end up in Terraform state and logs); ' +
   'put the token in an environment variable: GITHUB_TOKEN, GH_TOKEN, or the one named by credential_env / --credential-env';
@@ -40,13 +39,13 @@ export function tokenKind(token: string): CredentialKind {
 }
 
 const KIND_NAMES: Record<CredentialKind, string> = {
-  'classic': 'classic personal access token',
+  classic: 'classic personal access token',
   'fine-grained': 'fine-grained personal access token',
-  'installation': 'GitHub App installation token',
-  'oauth': 'OAuth app token',
+  installation: 'GitHub App installation token',
+  oauth: 'OAuth app token',
   'user-to-server': 'GitHub App user token',
-  'app': 'GitHub App',
-  'unknown': 'token',
+  app: 'GitHub App',
+  unknown: 'token',
 };
 
 /** `classic personal access token from GITHUB_TOKEN`; `GitHub App 123 (installation 456)`. */
@@ -75,7 +74,9 @@ export function resolveCredential(env: NodeJS.ProcessEnv, credentialEnv?: string
     }
     const value = (env[credentialEnv] ?? '').trim();
     if (value === '') {
-      throw new UserError(`the environment variable ${credentialEnv} (named by credential_env) is not set or empty: export the GitHub token in it`);
+      throw new UserError(
+        `the environment variable ${credentialEnv} (named by credential_env) is not set or empty: export the GitHub token in it`,
+      );
     }
     return tokenCredential(value, credentialEnv);
   }
@@ -108,7 +109,9 @@ function appCredential(env: NodeJS.ProcessEnv): Credential | undefined {
   if (installationId === '') missing.push(RuntimeEnv.APP_INSTALLATION_ID);
   if (keyValue.trim() === '' && keyPath === '') missing.push(`${RuntimeEnv.APP_PRIVATE_KEY} or ${RuntimeEnv.APP_PRIVATE_KEY_PATH}`);
   if (missing.length > 0) {
-    throw new UserError(`GitHub App credential incomplete: set ${missing.join(', ')} (or set ${RuntimeEnv.GITHUB_TOKEN} to use a token instead)`);
+    throw new UserError(
+      `GitHub App credential incomplete: set ${missing.join(', ')} (or set ${RuntimeEnv.GITHUB_TOKEN} to use a token instead)`,
+    );
   }
   if (!/^\d+$/.test(installationId)) {
     throw new UserError(`${RuntimeEnv.APP_INSTALLATION_ID} must be a number, got "${installationId}"`);
@@ -119,7 +122,9 @@ function appCredential(env: NodeJS.ProcessEnv): Credential | undefined {
       privateKey = readFileSync(keyPath, 'utf8').trim();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new UserError(`cannot read the GitHub App private key at ${RuntimeEnv.APP_PRIVATE_KEY_PATH}="${keyPath}" (${code}): point it at the .pem file downloaded from the App settings`);
+      throw new UserError(
+        `cannot read the GitHub App private key at ${RuntimeEnv.APP_PRIVATE_KEY_PATH}="${keyPath}" (${code}): point it at the .pem file downloaded from the App settings`,
+      );
     }
   }
   // CI systems often store the PEM with literal \n escapes.
@@ -127,7 +132,9 @@ function appCredential(env: NodeJS.ProcessEnv): Credential | undefined {
   redactor.add(privateKey);
   if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKey)) {
     const where = keyValue.trim() !== '' ? RuntimeEnv.APP_PRIVATE_KEY : RuntimeEnv.APP_PRIVATE_KEY_PATH;
-    throw new UserError(`the GitHub App private key from ${where} is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----" or "-----BEGIN PRIVATE KEY-----")`);
+    throw new UserError(
+      `the GitHub App private key from ${where} is not a PEM private key (expected "-----BEGIN RSA PRIVATE KEY-----" or "-----BEGIN PRIVATE KEY-----")`,
+    );
   }
   return { kind: 'app', source: RuntimeEnv.APP_ID, app: { appId, installationId, privateKey } };
 }

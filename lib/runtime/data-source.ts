@@ -1,5 +1,13 @@
 import {
-  CONTRACT_VERSION, DataOperation, generationName, JitField, jitKey, JitRunnerSpec, QueryKey, RunnersResult, TokenResult,
+  CONTRACT_VERSION,
+  DataOperation,
+  generationName,
+  JitField,
+  jitKey,
+  JitRunnerSpec,
+  QueryKey,
+  RunnersResult,
+  TokenResult,
 } from '../contract';
 import { runnerNameProblem } from '../shared-checks';
 import { listValue } from './args';
@@ -9,8 +17,20 @@ import { looksLikeToken, TOKEN_IN_INPUT_HINT } from './credentials';
 import { completeChecksums, downloadsResult, parsePlatforms } from './downloads-result';
 import { UserError } from './errors';
 import {
-  createRegistrationToken, createRemoveToken, DEFAULT_RUNNER_GROUP_ID, deleteRunner, findRunnerByName, generateJitConfig, JitConfig,
-  JitRequest, listDownloads, listRunners, resolveRunnerGroup, Runner, RunnerGroup, runnerSummary,
+  createRegistrationToken,
+  createRemoveToken,
+  DEFAULT_RUNNER_GROUP_ID,
+  deleteRunner,
+  findRunnerByName,
+  generateJitConfig,
+  JitConfig,
+  JitRequest,
+  listDownloads,
+  listRunners,
+  resolveRunnerGroup,
+  Runner,
+  RunnerGroup,
+  runnerSummary,
 } from './operations';
 import { ScopeListing } from './listing-cache';
 import { runnerUrl, scopeFrom, scopeLabel } from './github-scope';
@@ -33,7 +53,9 @@ export function parseQuery(text: string): Query {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new UserError('the data-source query on stdin is not JSON: this program is run by Terraform\'s external data source, which writes a JSON object of strings');
+    throw new UserError(
+      "the data-source query on stdin is not JSON: this program is run by Terraform's external data source, which writes a JSON object of strings",
+    );
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UserError('the data-source query on stdin must be a JSON object of strings');
@@ -52,27 +74,46 @@ export async function answerQuery(query: Query, env: NodeJS.ProcessEnv): Promise
   if (operation === '') throw new UserError(`query has no "${QueryKey.OPERATION}": expected one of ${OPERATIONS.join(', ')}`);
   if (!OPERATIONS.includes(operation)) throw new UserError(`unknown operation "${operation}": expected one of ${OPERATIONS.join(', ')}`);
   checkContractVersion(query[QueryKey.CONTRACT_VERSION]);
-  const scope = scopeFrom({
-    enterprise: query[QueryKey.ENTERPRISE],
-    org: query[QueryKey.ORG],
-    owner: query[QueryKey.OWNER],
-    repository: query[QueryKey.REPOSITORY],
-  }, 'query');
+  const scope = scopeFrom(
+    {
+      enterprise: query[QueryKey.ENTERPRISE],
+      org: query[QueryKey.ORG],
+      owner: query[QueryKey.OWNER],
+      repository: query[QueryKey.REPOSITORY],
+    },
+    'query',
+  );
   const api = await connect({ scope, apiUrl: query[QueryKey.API_URL], credentialEnv: query[QueryKey.CREDENTIAL_ENV], env });
   switch (operation) {
     case DataOperation.REGISTRATION_TOKEN:
     case DataOperation.REMOVE_TOKEN: {
       checkRunnerNames(query[QueryKey.RUNNER_NAMES]);
       const t = operation === DataOperation.REGISTRATION_TOKEN ? await createRegistrationToken(api) : await createRemoveToken(api);
-      return { [TokenResult.TOKEN]: t.token, [TokenResult.EXPIRES_AT]: t.expires_at, [TokenResult.RUNNER_URL]: runnerUrl(scope, api.connection) };
+      return {
+        [TokenResult.TOKEN]: t.token,
+        [TokenResult.EXPIRES_AT]: t.expires_at,
+        [TokenResult.RUNNER_URL]: runnerUrl(scope, api.connection),
+      };
     }
     case DataOperation.DOWNLOADS: {
       const requested = parsePlatforms(query[QueryKey.PLATFORMS] ?? '');
-      const result = downloadsResult(await listDownloads(api), requested, scopeLabel(scope), api.connection, parseDownloadHosts(query[QueryKey.DOWNLOAD_HOSTS]));
-      await completeChecksums(result, requested, {
-        required: listValue(query[QueryKey.CHECKSUM_REQUIRED]),
-        compute: listValue(query[QueryKey.CHECKSUM_COMPUTE]),
-      }, scopeLabel(scope), { env, idleTimeout: Math.max(api.settings.requestTimeout, 30) });
+      const result = downloadsResult(
+        await listDownloads(api),
+        requested,
+        scopeLabel(scope),
+        api.connection,
+        parseDownloadHosts(query[QueryKey.DOWNLOAD_HOSTS]),
+      );
+      await completeChecksums(
+        result,
+        requested,
+        {
+          required: listValue(query[QueryKey.CHECKSUM_REQUIRED]),
+          compute: listValue(query[QueryKey.CHECKSUM_COMPUTE]),
+        },
+        scopeLabel(scope),
+        { env, idleTimeout: Math.max(api.settings.requestTimeout, 30) },
+      );
       return result;
     }
     case DataOperation.RUNNERS:
@@ -93,7 +134,8 @@ function checkRunnerNames(text: string | undefined): void {
   }
   if (!Array.isArray(names)) throw new UserError(`query key "${QueryKey.RUNNER_NAMES}" is not a JSON list of names`);
   for (const name of names) {
-    const problem = typeof name === 'string' ? runnerNameProblem(name, false) : `a runner name must be a string, got ${JSON.stringify(name)}`;
+    const problem =
+      typeof name === 'string' ? runnerNameProblem(name, false) : `a runner name must be a string, got ${JSON.stringify(name)}`;
     if (problem) throw new UserError(problem);
   }
 }
@@ -105,7 +147,7 @@ function checkContractVersion(v: string | undefined): void {
   if (Number(text) > Number(CONTRACT_VERSION)) {
     throw new UserError(
       `the query uses contract version ${text} but this runtime.js speaks version ${CONTRACT_VERSION}: ` +
-      'the runtime in cdktf.out is older than the constructs that wrote the query; run cdktf synth again with the same cdktf-github-runners version',
+        'the runtime in cdktf.out is older than the constructs that wrote the query; run cdktf synth again with the same cdktf-github-runners version',
     );
   }
 }
@@ -147,7 +189,12 @@ function parseSpec(key: string, text: string): JitRunnerSpec {
   const problem = runnerNameProblem(s.name, true);
   if (problem) throw new UserError(`${where}: ${problem}`);
   if (typeof s.generation !== 'string' || s.generation === '') throw new UserError(`${where} has no generation`);
-  if (!Array.isArray(s.labels) || s.labels.length === 0 || s.labels.length > 100 || !s.labels.every((l) => typeof l === 'string' && l !== '')) {
+  if (
+    !Array.isArray(s.labels) ||
+    s.labels.length === 0 ||
+    s.labels.length > 100 ||
+    !s.labels.every((l) => typeof l === 'string' && l !== '')
+  ) {
     throw new UserError(`${where}: labels must be 1 to 100 non-empty strings (GitHub requires at least one for a JIT runner)`);
   }
   if (s.runner_group !== undefined && typeof s.runner_group !== 'string') throw new UserError(`${where}: runner_group must be a string`);
@@ -198,9 +245,10 @@ async function jitConfigs(api: Api, query: Query, listing: ScopeListing): Promis
       put(result, key, '', found.id, name, 'existing');
       continue;
     }
-    const groupId = api.scope.kind === 'repo' && (spec.runner_group ?? '') === ''
-      ? DEFAULT_RUNNER_GROUP_ID
-      : await resolveRunnerGroup(api, spec.runner_group, groups);
+    const groupId =
+      api.scope.kind === 'repo' && (spec.runner_group ?? '') === ''
+        ? DEFAULT_RUNNER_GROUP_ID
+        : await resolveRunnerGroup(api, spec.runner_group, groups);
     toMint.push([key, { name, runner_group_id: groupId, labels: spec.labels, work_folder: spec.work_folder }]);
   }
   const minted: { id: number; name: string }[] = [];
@@ -284,9 +332,10 @@ async function rollBack(api: Api, minted: { id: number; name: string }[], pendin
   }
   if (!(cause instanceof UserError)) return cause;
   const done = undo.length - undo.filter((r) => left.includes(r.name)).length;
-  const note = left.length === 0
-    ? `the ${done} JIT runner(s) minted in this run were deleted again; the next apply mints them afresh`
-    : `JIT runner(s) ${left.join(', ')} could not be deleted again: delete them on GitHub before the next apply, or their VMs get no configuration`;
+  const note =
+    left.length === 0
+      ? `the ${done} JIT runner(s) minted in this run were deleted again; the next apply mints them afresh`
+      : `JIT runner(s) ${left.join(', ')} could not be deleted again: delete them on GitHub before the next apply, or their VMs get no configuration`;
   return new UserError(`${cause.message} (${note})`, cause.status, cause.attempts);
 }
 

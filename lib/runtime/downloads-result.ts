@@ -7,7 +7,6 @@ import { UserError } from './errors';
 import { Download } from './operations';
 import { stderrLine } from './redact';
 
-
 export interface PlatformRequest {
   /** As written in the query, used for the result keys. */
   readonly text: string;
@@ -69,19 +68,26 @@ function compareVersions(a: string, b: string): number {
  * is derived by replacing the version in the URL and filename; its checksum is unknown (empty).
  */
 export function downloadsResult(
-  downloads: Download[], requested: PlatformRequest[], where: string, server: ApiConnection, extraHosts: readonly string[] = [],
+  downloads: Download[],
+  requested: PlatformRequest[],
+  where: string,
+  server: ApiConnection,
+  extraHosts: readonly string[] = [],
 ): Record<string, string> {
   const offered = new Map<string, Download>();
   for (const d of downloads) {
     if (d === null || typeof d !== 'object') throw bad(server, 'downloads entry', 'an object');
     if (typeof d.os === 'string' && typeof d.architecture === 'string') offered.set(`${d.os}/${d.architecture}`, d);
   }
-  const versions = downloads.map((d) => (typeof d.filename === 'string' ? versionOf(d.filename) : undefined)).filter((v): v is string => v !== undefined);
+  const versions = downloads
+    .map((d) => (typeof d.filename === 'string' ? versionOf(d.filename) : undefined))
+    .filter((v): v is string => v !== undefined);
   const latest = versions.sort(compareVersions).pop() ?? '';
   const result: Record<string, string> = { [LATEST_VERSION_KEY]: latest };
-  const wanted = requested.length > 0
-    ? requested
-    : [...offered.keys()].sort().map((p) => ({ text: p, platform: p, os: p.split('/')[0], arch: p.split('/')[1] } as PlatformRequest));
+  const wanted =
+    requested.length > 0
+      ? requested
+      : [...offered.keys()].sort().map((p) => ({ text: p, platform: p, os: p.split('/')[0], arch: p.split('/')[1] }) as PlatformRequest);
   for (const req of wanted) {
     const d = offered.get(req.platform);
     if (!d) {
@@ -138,10 +144,17 @@ export interface ChecksumPolicy {
  * for entries that require one. Failing here fails the plan, long before a VM boots with an
  * install script that would refuse the archive.
  */
-export async function completeChecksums(result: Record<string, string>, requested: PlatformRequest[], policy: ChecksumPolicy, where: string, o: ChecksumOptions): Promise<void> {
+export async function completeChecksums(
+  result: Record<string, string>,
+  requested: PlatformRequest[],
+  policy: ChecksumPolicy,
+  where: string,
+  o: ChecksumOptions,
+): Promise<void> {
   const byText = new Map(requested.map((r) => [r.text, r]));
   for (const text of [...policy.required, ...policy.compute]) {
-    if (!byText.has(text)) throw new UserError(`checksum policy names platform "${text}", which is not in the query's platforms: re-synthesize the stack`);
+    if (!byText.has(text))
+      throw new UserError(`checksum policy names platform "${text}", which is not in the query's platforms: re-synthesize the stack`);
   }
   for (const req of requested) {
     const shaKey = downloadKey(req.text, DownloadField.SHA256_CHECKSUM);
@@ -149,14 +162,20 @@ export async function completeChecksums(result: Record<string, string>, requeste
     const version = result[downloadKey(req.text, DownloadField.VERSION)];
     if (policy.compute.includes(req.text)) {
       const url = result[downloadKey(req.text, DownloadField.DOWNLOAD_URL)];
-      const { sha256, cached } = await archiveChecksum({ url, version, bearer: result[downloadKey(req.text, DownloadField.TEMP_DOWNLOAD_TOKEN)] || undefined }, o);
+      const { sha256, cached } = await archiveChecksum(
+        { url, version, bearer: result[downloadKey(req.text, DownloadField.TEMP_DOWNLOAD_TOKEN)] || undefined },
+        o,
+      );
       if (!cached) stderrLine(`computed the SHA-256 of ${req.platform} ${version} (not listed by GitHub for ${where}): ${sha256}`);
       for (const key of resultKeys(req)) result[downloadKey(key, DownloadField.SHA256_CHECKSUM)] = sha256;
     } else if (policy.required.includes(req.text)) {
-      const why = req.version !== undefined && req.version !== result[LATEST_VERSION_KEY] ? `pinned version ${version} is not the current one` : 'this server lists none';
+      const why =
+        req.version !== undefined && req.version !== result[LATEST_VERSION_KEY]
+          ? `pinned version ${version} is not the current one`
+          : 'this server lists none';
       throw new UserError(
         `GitHub lists no sha256_checksum for the ${req.platform} runner ${version} of ${where} (${why}), so a VM could not verify the archive: ` +
-        'set sha256Checksum on its RunnerDownload to the archive\'s SHA-256, or set computeChecksum: true to hash the archive on this machine at plan time',
+          "set sha256Checksum on its RunnerDownload to the archive's SHA-256, or set computeChecksum: true to hash the archive on this machine at plan time",
       );
     }
   }

@@ -33,9 +33,18 @@ interface HttpErrorLike {
 }
 
 const PERMISSIONS: Record<Scope['kind'], { classic: string; fine: string }> = {
-  repo: { classic: 'the "repo" scope ("public_repo" for a public repository, where GitHub Enterprise Server accepts it)', fine: 'the repository permission "Administration: read and write" (administration)' },
-  org: { classic: 'the "admin:org" scope', fine: 'the organization permission "Self-hosted runners: read and write" (organization_self_hosted_runners)' },
-  enterprise: { classic: 'the "manage_runners:enterprise" or "admin:enterprise" scope', fine: 'a classic token with "manage_runners:enterprise" or "admin:enterprise"' },
+  repo: {
+    classic: 'the "repo" scope ("public_repo" for a public repository, where GitHub Enterprise Server accepts it)',
+    fine: 'the repository permission "Administration: read and write" (administration)',
+  },
+  org: {
+    classic: 'the "admin:org" scope',
+    fine: 'the organization permission "Self-hosted runners: read and write" (organization_self_hosted_runners)',
+  },
+  enterprise: {
+    classic: 'the "manage_runners:enterprise" or "admin:enterprise" scope',
+    fine: 'a classic token with "manage_runners:enterprise" or "admin:enterprise"',
+  },
 };
 
 const ENTERPRISE_NEEDS_CLASSIC =
@@ -62,7 +71,7 @@ function githubMessage(e: HttpErrorLike): string {
     msg = (data as { message: string }).message;
     const errors = (data as { errors?: unknown }).errors;
     if (Array.isArray(errors) && errors.length > 0) {
-      const details = errors.map((x) => (typeof x === 'string' ? x : (x as { message?: string }).message ?? '')).filter((x) => x !== '');
+      const details = errors.map((x) => (typeof x === 'string' ? x : ((x as { message?: string }).message ?? ''))).filter((x) => x !== '');
       if (details.length > 0) msg += ` (${details.join('; ')})`;
     }
   } else if (typeof data === 'string') {
@@ -85,7 +94,8 @@ function header(e: HttpErrorLike, name: string): string | undefined {
 export function isRateLimit(e: HttpErrorLike): 'primary' | 'secondary' | undefined {
   if (e.status !== 403 && e.status !== 429) return undefined;
   if (header(e, 'x-ratelimit-remaining') === '0') return 'primary';
-  if (/\bsecondary rate\b/i.test(githubMessage(e)) || /rate limit/i.test(githubMessage(e)) || header(e, 'retry-after') !== undefined) return 'secondary';
+  if (/\bsecondary rate\b/i.test(githubMessage(e)) || /rate limit/i.test(githubMessage(e)) || header(e, 'retry-after') !== undefined)
+    return 'secondary';
   return undefined;
 }
 

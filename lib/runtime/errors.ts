@@ -8,7 +8,11 @@ export class UserError extends Error {
    * @param status the HTTP status behind it, when it explains a GitHub answer
    * @param attempts how many attempts the request took (more than 1 when it was retried)
    */
-  constructor(message: string, readonly status?: number, readonly attempts?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly attempts?: number,
+  ) {
     super(message);
     this.name = 'UserError';
   }
@@ -25,7 +29,10 @@ export class UsageError extends UserError {
 
 /** Thrown by the fetch wrapper for failures without an HTTP answer (timeout, refused, reset). */
 export class TransportError extends Error {
-  constructor(readonly kind: 'timeout' | 'connection', readonly detail: string) {
+  constructor(
+    readonly kind: 'timeout' | 'connection',
+    readonly detail: string,
+  ) {
     super(kind === 'timeout' ? `timed out (${detail})` : `connection failed (${detail})`);
     this.name = 'TransportError';
   }

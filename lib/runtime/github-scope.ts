@@ -27,7 +27,8 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  */
 export function scopeFrom(input: ScopeInput, where: 'query' | 'flags'): Scope {
   const set = (v?: string) => v !== undefined && v.trim() !== '';
-  const names = where === 'query' ? { e: 'enterprise', o: 'org', r: 'owner + repository' } : { e: '--enterprise', o: '--org', r: '--repo OWNER/REPO' };
+  const names =
+    where === 'query' ? { e: 'enterprise', o: 'org', r: 'owner + repository' } : { e: '--enterprise', o: '--org', r: '--repo OWNER/REPO' };
   const Err = where === 'query' ? UserError : UsageError;
   const given = [set(input.enterprise), set(input.org), set(input.owner) || set(input.repository)].filter((x) => x).length;
   if (given === 0) throw new Err(`no scope: give exactly one of ${names.e}, ${names.o}, ${names.r}`);
@@ -37,7 +38,11 @@ export function scopeFrom(input: ScopeInput, where: 'query' | 'flags'): Scope {
   else if (set(input.org)) scope = { kind: 'org', owner: input.org!.trim() };
   else {
     if (!set(input.owner) || !set(input.repository)) {
-      throw new Err(where === 'query' ? 'repository scope needs both owner and repository' : 'repository scope needs --repo OWNER/REPO (or --owner and --repository)');
+      throw new Err(
+        where === 'query'
+          ? 'repository scope needs both owner and repository'
+          : 'repository scope needs --repo OWNER/REPO (or --owner and --repository)',
+      );
     }
     scope = { kind: 'repo', owner: input.owner!.trim(), repo: input.repository!.trim() };
   }
@@ -58,17 +63,23 @@ export function splitRepo(value: string | undefined): { owner?: string; reposito
 /** Route prefix with placeholders for octokit.request. */
 export function scopePrefix(scope: Scope): string {
   switch (scope.kind) {
-    case 'enterprise': return '/enterprises/{enterprise}';
-    case 'org': return '/orgs/{org}';
-    case 'repo': return '/repos/{owner}/{repo}';
+    case 'enterprise':
+      return '/enterprises/{enterprise}';
+    case 'org':
+      return '/orgs/{org}';
+    case 'repo':
+      return '/repos/{owner}/{repo}';
   }
 }
 
 export function scopeParams(scope: Scope): Record<string, string> {
   switch (scope.kind) {
-    case 'enterprise': return { enterprise: scope.owner };
-    case 'org': return { org: scope.owner };
-    case 'repo': return { owner: scope.owner, repo: scope.repo as string };
+    case 'enterprise':
+      return { enterprise: scope.owner };
+    case 'org':
+      return { org: scope.owner };
+    case 'repo':
+      return { owner: scope.owner, repo: scope.repo as string };
   }
 }
 

@@ -43,7 +43,10 @@ class Events {
     };
     t.once = (name: string, cb: Listener) => {
       const wrapped: Listener = (...args) => {
-        this.listeners.set(name, (this.listeners.get(name) ?? []).filter((l) => l !== wrapped));
+        this.listeners.set(
+          name,
+          (this.listeners.get(name) ?? []).filter((l) => l !== wrapped),
+        );
         return cb(...args);
       };
       return (t.on as (n: string, c: Listener) => object)(name, wrapped);
@@ -52,14 +55,16 @@ class Events {
 
   public async trigger(name: string, ...args: unknown[]): Promise<unknown> {
     const listeners = this.listeners.get(name) ?? [];
-    const results = await Promise.all(listeners.map(async (cb) => {
-      try {
-        return await cb(...args);
-      } catch (error) {
-        if (name !== 'error') await this.trigger('error', error);
-        return undefined;
-      }
-    }));
+    const results = await Promise.all(
+      listeners.map(async (cb) => {
+        try {
+          return await cb(...args);
+        } catch (error) {
+          if (name !== 'error') await this.trigger('error', error);
+          return undefined;
+        }
+      }),
+    );
     return results.find((r) => r !== null && r !== undefined);
   }
 }
@@ -69,7 +74,7 @@ export default class Limiter {
   public static Group: typeof Group;
 
   /** Added by Events. */
-  public declare readonly on: (name: string, cb: Listener) => this;
+  declare public readonly on: (name: string, cb: Listener) => this;
   private readonly events: Events;
   private running = 0;
   private nextStart = 0;
@@ -80,7 +85,7 @@ export default class Limiter {
   }
 
   public schedule(...input: unknown[]): Promise<unknown> {
-    const jobOptions = (typeof input[0] === 'function' ? {} : input.shift() ?? {}) as JobOptions;
+    const jobOptions = (typeof input[0] === 'function' ? {} : (input.shift() ?? {})) as JobOptions;
     const [fn, ...args] = input as [(...a: unknown[]) => unknown, ...unknown[]];
     return this.run(jobOptions, fn, args, 0);
   }

@@ -47,7 +47,10 @@ export class ScopeListing {
   /** When this process started looking: walks begun after it are authoritative for a miss. */
   private readonly startedAt = Date.now();
 
-  constructor(private readonly api: Api, env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly api: Api,
+    env: NodeJS.ProcessEnv,
+  ) {
     this.key = `${api.connection.apiUrl}|${scopeLabel(api.scope)}`;
     this.dir = cacheDir(env);
   }
@@ -165,9 +168,16 @@ export class ScopeListing {
       const fresh = (t: number) => t <= Date.now() && Date.now() - t <= CACHE_TTL_MS;
       if (!st.isFile() || !fresh(st.mtimeMs)) return undefined;
       const data = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
-      if (data.version !== 1 || data.key !== this.key || typeof data.walkStartedAt !== 'number' || !Array.isArray(data.runners)) return undefined;
+      if (data.version !== 1 || data.key !== this.key || typeof data.walkStartedAt !== 'number' || !Array.isArray(data.runners))
+        return undefined;
       if (!fresh(data.walkStartedAt)) return undefined;
-      const ok = data.runners.every((r) => typeof r?.id === 'number' && typeof r.name === 'string' && Array.isArray(r.labels) && r.labels.every((l) => typeof l === 'string'));
+      const ok = data.runners.every(
+        (r) =>
+          typeof r?.id === 'number' &&
+          typeof r.name === 'string' &&
+          Array.isArray(r.labels) &&
+          r.labels.every((l) => typeof l === 'string'),
+      );
       return ok ? { ...data, runners: [...data.runners, ...this.createdSince(data.walkStartedAt, data.runners)] } : undefined;
     } catch {
       return undefined;
@@ -214,7 +224,12 @@ export class ScopeListing {
       key: this.key,
       walkStartedAt,
       runners: runners.map((r) => ({
-        id: r.id, name: r.name, labels: (r.labels ?? []).map((l) => String(l?.name)), status: String(r.status), busy: r.busy === true, os: String(r.os),
+        id: r.id,
+        name: r.name,
+        labels: (r.labels ?? []).map((l) => String(l?.name)),
+        status: String(r.status),
+        busy: r.busy === true,
+        os: String(r.os),
       })),
     };
     const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;

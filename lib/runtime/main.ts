@@ -16,7 +16,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'data') {
     if (rest.length > 0) throw new UsageError('data takes no arguments: the query is a JSON object on stdin');
-    if (process.stdin.isTTY) throw new UsageError('data reads a JSON query on stdin (it is run by Terraform\'s external data source); pipe one in');
+    if (process.stdin.isTTY)
+      throw new UsageError("data reads a JSON query on stdin (it is run by Terraform's external data source); pipe one in");
     const result = await runDataSource(process.stdin, process.env);
     await write(process.stdout, JSON.stringify(result));
     return 0;
@@ -53,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined && !boolFlag(args, 'help') ? 2 : 0;
   }
   let text = '';
-  await runCli(args, process.env, (t) => { text += t; });
+  await runCli(args, process.env, (t) => {
+    text += t;
+  });
   await write(process.stdout, text);
   return 0;
 }

@@ -49,7 +49,9 @@ export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** An answer over {@link MAX_RESPONSE_BYTES}: never retried, never parsed. */
 export class ResponseTooLargeError extends Error {
   constructor(readonly where: string) {
-    super(`the server at ${where} answered more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, far more than any runner API answer: refusing to read it; check that api_url is GitHub's REST API base URL`);
+    super(
+      `the server at ${where} answered more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, far more than any runner API answer: refusing to read it; check that api_url is GitHub's REST API base URL`,
+    );
     this.name = 'ResponseTooLargeError';
   }
 }
@@ -151,7 +153,8 @@ export async function nodeFetch(input: string | URL, init: FetchInit = {}): Prom
     if (!isRedirect || current.redirect === 'manual') {
       return response(status, res.statusMessage ?? '', url.href, res.headers, body);
     }
-    if (current.redirect === 'error' || hop >= MAX_REDIRECTS) throw new TypeError(`too many redirects (or redirects refused) at ${url.origin}${url.pathname}`);
+    if (current.redirect === 'error' || hop >= MAX_REDIRECTS)
+      throw new TypeError(`too many redirects (or redirects refused) at ${url.origin}${url.pathname}`);
     const next = new URL(location, url);
     const headers = { ...current.headers };
     // Like fetch: the credential never follows a redirect to another origin.

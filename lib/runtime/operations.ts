@@ -108,7 +108,10 @@ function checkRunner(api: Api, r: Runner): void {
   if (r.os !== undefined && typeof r.os !== 'string') throw bad(api.connection, 'runner os', 'a string');
   if (r.status !== undefined && typeof r.status !== 'string') throw bad(api.connection, 'runner status', 'a string');
   if (r.busy !== undefined && typeof r.busy !== 'boolean') throw bad(api.connection, 'runner busy flag', 'true or false');
-  if (r.labels !== undefined && (!Array.isArray(r.labels) || !r.labels.every((l) => l !== null && typeof l === 'object' && typeof l.name === 'string'))) {
+  if (
+    r.labels !== undefined &&
+    (!Array.isArray(r.labels) || !r.labels.every((l) => l !== null && typeof l === 'object' && typeof l.name === 'string'))
+  ) {
     throw bad(api.connection, 'runner label list', 'a list of {name} objects');
   }
 }
@@ -123,7 +126,8 @@ export async function deleteRunner(api: Api, id: number): Promise<void> {
 
 export async function listDownloads(api: Api): Promise<Download[]> {
   const data = await api.call<Download[]>(route(api.scope, 'listDownloads'));
-  if (!Array.isArray(data)) throw new UserError(`GitHub answered the downloads request of ${scopeLabel(api.scope)} without a list: check api_url`);
+  if (!Array.isArray(data))
+    throw new UserError(`GitHub answered the downloads request of ${scopeLabel(api.scope)} without a list: check api_url`);
   for (const d of data) if (typeof d?.temp_download_token === 'string') redactor.add(d.temp_download_token);
   return data;
 }
@@ -180,7 +184,8 @@ export async function listRunnerGroups(api: Api): Promise<RunnerGroup[]> {
   if (!hasRunnerGroups(api.scope)) return [];
   const groups = await api.paginate<RunnerGroup>(route(api.scope, 'listRunnerGroups'), 'runner_groups');
   for (const g of groups) {
-    if (g === null || typeof g !== 'object' || typeof g.name !== 'string') throw bad(api.connection, 'runner group list entry', 'a {id, name} object');
+    if (g === null || typeof g !== 'object' || typeof g.name !== 'string')
+      throw bad(api.connection, 'runner group list entry', 'a {id, name} object');
     checkRunnerId(api.connection, 'runner group id', g.id);
   }
   return groups;
@@ -194,7 +199,9 @@ export async function resolveRunnerGroup(api: Api, name: string | undefined, cac
   const wanted = (name ?? '').trim();
   if (wanted === '') return DEFAULT_RUNNER_GROUP_ID;
   if (!hasRunnerGroups(api.scope)) {
-    throw new UserError(`runner group "${wanted}" given for ${scopeLabel(api.scope)}: runner groups exist at organization and enterprise scope only; leave it empty`);
+    throw new UserError(
+      `runner group "${wanted}" given for ${scopeLabel(api.scope)}: runner groups exist at organization and enterprise scope only; leave it empty`,
+    );
   }
   let groups = cache?.get('groups');
   if (!groups) {
@@ -204,7 +211,9 @@ export async function resolveRunnerGroup(api: Api, name: string | undefined, cac
   const found = groups.find((g) => g.name === wanted) ?? groups.find((g) => g.name.toLowerCase() === wanted.toLowerCase());
   if (found) return found.id;
   const names = groups.map((g) => `"${g.name}"`).join(', ');
-  throw new UserError(`runner group "${wanted}" not found in ${scopeLabel(api.scope)}; it has ${names === '' ? 'no groups visible to this credential' : names}`);
+  throw new UserError(
+    `runner group "${wanted}" not found in ${scopeLabel(api.scope)}; it has ${names === '' ? 'no groups visible to this credential' : names}`,
+  );
 }
 
 /** One page of the scope's runners, `name` passed as the server-side filter when given. */
@@ -221,8 +230,13 @@ export async function runnerPage(api: Api, page: number, name?: string): Promise
   if (name !== undefined) params.name = name;
   const data = await api.call<Record<string, unknown>>(r, params);
   const runners = data.runners;
-  if (!Array.isArray(runners) || !runners.every((x) => x && typeof x === 'object' && typeof x.id === 'number' && typeof x.name === 'string')) {
-    throw new UserError(`GitHub answered ${renderPath(r, scopeParams(api.scope))} without a "runners" list of {id, name}: check that api_url is the REST API base URL`);
+  if (
+    !Array.isArray(runners) ||
+    !runners.every((x) => x && typeof x === 'object' && typeof x.id === 'number' && typeof x.name === 'string')
+  ) {
+    throw new UserError(
+      `GitHub answered ${renderPath(r, scopeParams(api.scope))} without a "runners" list of {id, name}: check that api_url is the REST API base URL`,
+    );
   }
   for (const x of runners) checkRunner(api, x as Runner);
   return { total_count: typeof data.total_count === 'number' ? data.total_count : runners.length, runners: runners as Runner[] };
@@ -237,7 +251,7 @@ export async function runnerPage(api: Api, page: number, name?: string): Promise
  * are appended at the end and may be missed. Duplicates (moved onto a page read later) are merged.
  */
 export async function listRunnersStable(api: Api, first?: RunnerPage): Promise<Runner[]> {
-  const head = first ?? await runnerPage(api, 1);
+  const head = first ?? (await runnerPage(api, 1));
   if (head.runners.length >= head.total_count) return head.runners;
   // A server that caps per_page lower than asked: page by what it gives.
   const size = head.runners.length > 0 && head.runners.length < PER_PAGE ? head.runners.length : PER_PAGE;
@@ -245,7 +259,7 @@ export async function listRunnersStable(api: Api, first?: RunnerPage): Promise<R
   if (pages > MAX_PAGES) {
     throw new UserError(
       `${scopeLabel(api.scope)} lists ${head.total_count} runners, more than this program walks (${MAX_PAGES} pages of ${size}): ` +
-      'it stopped rather than report a runner missing; delete runners you no longer need, or use a server that applies the name filter',
+        'it stopped rather than report a runner missing; delete runners you no longer need, or use a server that applies the name filter',
     );
   }
   const seen = new Map<number, Runner>();
@@ -264,7 +278,10 @@ export function sameName(a: string, b: string): boolean {
  * authoritative; `filterIgnored`: the server answered runners of other names (it has no `name`
  * filter), so finding a runner means walking the whole list.
  */
-export async function probeByName(api: Api, name: string): Promise<{ page: RunnerPage; complete: boolean; filterIgnored: boolean; match?: Runner }> {
+export async function probeByName(
+  api: Api,
+  name: string,
+): Promise<{ page: RunnerPage; complete: boolean; filterIgnored: boolean; match?: Runner }> {
   const page = await runnerPage(api, 1, name);
   return {
     page,

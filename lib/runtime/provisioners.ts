@@ -57,7 +57,9 @@ export async function runDeleteRunner(args: ParsedArgs, env: NodeJS.ProcessEnv):
   if (id !== undefined && !/^\d+$/.test(id)) throw new UsageError(`--id must be a runner id (a number), got "${id}"`);
   const identity = flag(args, 'identity');
   if (!byId && identity === undefined && flag(args, 'generation') === undefined) {
-    throw new UsageError(`${command} needs --id, or --name with --identity (the identity resource whose marker the runner carries) or --generation`);
+    throw new UsageError(
+      `${command} needs --id, or --name with --identity (the identity resource whose marker the runner carries) or --generation`,
+    );
   }
   if (boolFlag(args, 'optional') && (id === undefined || !SCOPE_KEYS.some((k) => flag(args, k) !== undefined))) return;
   const busyTimeout = secondsFlag(args, 'busy-timeout', DEFAULT_BUSY_TIMEOUT);
@@ -99,7 +101,14 @@ const SCOPE_KEYS = ['enterprise', 'org', 'repo', 'owner', 'repository'];
  * filter): a cached runner is deleted by id, and a 404 or a missing marker is checked afresh
  * before anything is concluded.
  */
-async function deleteOwned(api: Api, env: NodeJS.ProcessEnv, name: string, marker: string, busyTimeout: number, interval: number): Promise<void> {
+async function deleteOwned(
+  api: Api,
+  env: NodeJS.ProcessEnv,
+  name: string,
+  marker: string,
+  busyTimeout: number,
+  interval: number,
+): Promise<void> {
   const where = scopeLabel(api.scope);
   const listing = new ScopeListing(api, env);
   let found = await listing.find(name);
@@ -116,8 +125,8 @@ async function deleteOwned(api: Api, env: NodeJS.ProcessEnv, name: string, marke
       }
       stderrLine(
         `kept runner "${runner.name}" (id ${runner.id}) in ${where}: it lacks this runner's marker label ${marker}, so this stack did not register it ` +
-        '(registered by hand, by another stack, or before cdktf-github-runners marked its runners); ' +
-        `if it is yours, delete it with: cdktf-github-runners runners delete ${scopeFlags(api)} --id ${runner.id}`,
+          '(registered by hand, by another stack, or before cdktf-github-runners marked its runners); ' +
+          `if it is yours, delete it with: cdktf-github-runners runners delete ${scopeFlags(api)} --id ${runner.id}`,
       );
       return;
     }
@@ -127,7 +136,11 @@ async function deleteOwned(api: Api, env: NodeJS.ProcessEnv, name: string, marke
       found = await listing.find(name, true);
       continue;
     }
-    stderrLine(outcome === 'deleted' ? `deleted runner "${name}" (id ${runner.id}) from ${where}` : `runner "${name}" was already gone from ${where}`);
+    stderrLine(
+      outcome === 'deleted'
+        ? `deleted runner "${name}" (id ${runner.id}) from ${where}`
+        : `runner "${name}" was already gone from ${where}`,
+    );
     return;
   }
 }
@@ -165,8 +178,8 @@ export async function runCheckName(args: ParsedArgs, env: NodeJS.ProcessEnv): Pr
   if (r && !carries(r, marker)) {
     throw new UserError(
       `runner "${r.name}" (id ${r.id}) already exists in ${scopeLabel(api.scope)} and this stack did not register it (it lacks the marker label ${marker}): ` +
-      'its VM would take it over (config.sh --replace); give this runner another name, or delete that runner first if it is yours ' +
-      `(cdktf-github-runners runners delete ${scopeFlags(api)} --id ${r.id})`,
+        'its VM would take it over (config.sh --replace); give this runner another name, or delete that runner first if it is yours ' +
+        `(cdktf-github-runners runners delete ${scopeFlags(api)} --id ${r.id})`,
     );
   }
 }
@@ -181,7 +194,7 @@ async function deleteById(api: Api, id: number, what: string, busyTimeout: numbe
     if (left <= 0) {
       throw new UserError(
         `${what} in ${scopeLabel(api.scope)} is still busy running a job after ${busyTimeout} s, so it was not deleted: ` +
-        'let the job finish (or cancel it) and run the destroy again, or raise --busy-timeout',
+          'let the job finish (or cancel it) and run the destroy again, or raise --busy-timeout',
       );
     }
     await sleep(Math.min(interval, left));
@@ -197,7 +210,9 @@ export async function deleteByName(api: Api, name: string, busyTimeout: number, 
     return;
   }
   const outcome = await deleteById(api, runner.id, `runner "${name}" (id ${runner.id})`, busyTimeout, interval);
-  stderrLine(outcome === 'deleted' ? `deleted runner "${name}" (id ${runner.id}) from ${where}` : `runner "${name}" was already gone from ${where}`);
+  stderrLine(
+    outcome === 'deleted' ? `deleted runner "${name}" (id ${runner.id}) from ${where}` : `runner "${name}" was already gone from ${where}`,
+  );
 }
 
 /** 404 = someone else removed it; 422 = busy. Everything else is an error. */
@@ -240,7 +255,7 @@ export async function runWaitOnline(args: ParsedArgs, env: NodeJS.ProcessEnv): P
       const state = last ? `registered but ${last.status}` : 'not registered';
       throw new UserError(
         `runner "${name}" is ${state} in ${where} after ${timeout} s: check the machine's runner service logs (_diag/), ` +
-        'its network access to GitHub, and that the token reached it; or raise --timeout',
+          'its network access to GitHub, and that the token reached it; or raise --timeout',
       );
     }
     await sleep(Math.min(interval, left));

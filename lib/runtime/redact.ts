@@ -42,6 +42,9 @@ export const MESSAGE_PREFIX = 'cdktf-github-runners: ';
 
 /** One line on stderr, prefixed and scrubbed; embedded newlines are folded so it stays one line. */
 export function stderrLine(message: string): void {
-  const line = redactor.scrub(message).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  const line = redactor
+    .scrub(message)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim();
   process.stderr.write(`${MESSAGE_PREFIX}${line}\n`);
 }

@@ -3,9 +3,23 @@ import { Api } from './client';
 import { completeChecksums, normalizeArch, normalizeOs, parsePlatforms, downloadsResult } from './downloads-result';
 import { UsageError, UserError } from './errors';
 import {
-  addLabels, createRegistrationToken, createRemoveToken, deleteRunner, findRunnerByName, generateJitConfig, getRunner,
-  LabelList, listDownloads, listLabels, listRunners, removeAllLabels, removeLabel, resolveRunnerGroup, Runner,
-  runnerSummary, setLabels,
+  addLabels,
+  createRegistrationToken,
+  createRemoveToken,
+  deleteRunner,
+  findRunnerByName,
+  generateJitConfig,
+  getRunner,
+  LabelList,
+  listDownloads,
+  listLabels,
+  listRunners,
+  removeAllLabels,
+  removeLabel,
+  resolveRunnerGroup,
+  Runner,
+  runnerSummary,
+  setLabels,
 } from './operations';
 import { connectFromFlags, deleteByName, SCOPE_FLAGS } from './provisioners';
 import { runnerUrl, scopeLabel } from './github-scope';
@@ -97,10 +111,13 @@ async function resolveRunner(api: Api, args: ParsedArgs, command: string): Promi
 
 function runnerLines(rs: Runner[]): string {
   if (rs.length === 0) return 'no runners\n';
-  const rows = [['ID', 'NAME', 'STATUS', 'BUSY', 'OS', 'LABELS'], ...rs.map((r) => {
-    const s = runnerSummary(r);
-    return [String(s.id), s.name, s.status, s.busy ? 'busy' : 'idle', s.os, s.labels.join(',')];
-  })];
+  const rows = [
+    ['ID', 'NAME', 'STATUS', 'BUSY', 'OS', 'LABELS'],
+    ...rs.map((r) => {
+      const s = runnerSummary(r);
+      return [String(s.id), s.name, s.status, s.busy ? 'busy' : 'idle', s.os, s.labels.join(',')];
+    }),
+  ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
@@ -138,7 +155,9 @@ async function runners(sub: string | undefined, args: ParsedArgs, env: NodeJS.Pr
       } else {
         await deleteRunner(api, id as number);
       }
-      out(json ? toJson({ deleted: name ?? id }) : `deleted runner ${name !== undefined ? `"${name}"` : id} from ${scopeLabel(api.scope)}\n`);
+      out(
+        json ? toJson({ deleted: name ?? id }) : `deleted runner ${name !== undefined ? `"${name}"` : id} from ${scopeLabel(api.scope)}\n`,
+      );
       return;
     }
     default:
@@ -160,9 +179,20 @@ async function downloads(args: ParsedArgs, env: NodeJS.ProcessEnv, out: Out, jso
   const result = downloadsResult(await listDownloads(api), requested, scopeLabel(api.scope), api.connection);
   if (boolFlag(args, 'compute-checksum')) {
     // Every platform shown: the requested ones, or all that the server offers.
-    const shown = requested.length > 0 ? requested : parsePlatforms(Object.keys(result).filter((k) => k.endsWith(':version')).map((k) => k.slice(0, -':version'.length)).join(','));
+    const shown =
+      requested.length > 0
+        ? requested
+        : parsePlatforms(
+            Object.keys(result)
+              .filter((k) => k.endsWith(':version'))
+              .map((k) => k.slice(0, -':version'.length))
+              .join(','),
+          );
     const texts = shown.map((r) => r.text);
-    await completeChecksums(result, shown, { required: [], compute: texts }, scopeLabel(api.scope), { env, idleTimeout: Math.max(api.settings.requestTimeout, 30) });
+    await completeChecksums(result, shown, { required: [], compute: texts }, scopeLabel(api.scope), {
+      env,
+      idleTimeout: Math.max(api.settings.requestTimeout, 30),
+    });
   }
   if (json) {
     out(toJson(result));
@@ -212,10 +242,18 @@ async function labels(sub: string | undefined, args: ParsedArgs, env: NodeJS.Pro
   const id = await resolveRunner(api, args, `labels ${sub}`);
   let result: LabelList;
   switch (sub) {
-    case 'list': result = await listLabels(api, id); break;
-    case 'add': result = await addLabels(api, id, wanted); break;
-    case 'set': result = await setLabels(api, id, wanted); break;
-    case 'clear': result = await removeAllLabels(api, id); break;
+    case 'list':
+      result = await listLabels(api, id);
+      break;
+    case 'add':
+      result = await addLabels(api, id, wanted);
+      break;
+    case 'set':
+      result = await setLabels(api, id, wanted);
+      break;
+    case 'clear':
+      result = await removeAllLabels(api, id);
+      break;
     default: {
       result = { total_count: 0, labels: [] };
       for (const l of wanted) result = await removeLabel(api, id, l);

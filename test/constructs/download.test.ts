@@ -4,9 +4,15 @@ import { count, find, synthJson } from './synth';
 
 describe('RunnerDownload', () => {
   test.each([
-    ['linux', 'x64', 'linux/x64'], ['Linux', 'amd64', 'linux/x64'], ['ubuntu'.slice(0, 0) + 'linux', 'x86_64', 'linux/x64'],
-    ['macos', 'arm64', 'osx/arm64'], ['darwin', 'aarch64', 'osx/arm64'], ['osx', 'x64', 'osx/x64'],
-    ['windows', 'amd64', 'win/x64'], ['win', 'arm64', 'win/arm64'], ['linux', 'arm', 'linux/arm'],
+    ['linux', 'x64', 'linux/x64'],
+    ['Linux', 'amd64', 'linux/x64'],
+    ['ubuntu'.slice(0, 0) + 'linux', 'x86_64', 'linux/x64'],
+    ['macos', 'arm64', 'osx/arm64'],
+    ['darwin', 'aarch64', 'osx/arm64'],
+    ['osx', 'x64', 'osx/x64'],
+    ['windows', 'amd64', 'win/x64'],
+    ['win', 'arm64', 'win/arm64'],
+    ['linux', 'arm', 'linux/arm'],
   ])('%s/%s is GitHub platform %s', (os, architecture, platform) => {
     const json = synthJson((s) => {
       const d = new RunnerDownload(s, 'D', { org: 'octo-org', os, architecture });
@@ -28,7 +34,9 @@ describe('RunnerDownload', () => {
       new RunnerDownload(s, 'E', { owner: 'octo-org', repository: 'octo-repo', os: 'osx', architecture: 'arm64', version: '2.320.0' });
     });
     expect(count(json, 'data', 'external')).toBe(3);
-    const platforms = Object.values<any>(json.data.external).map((d) => d.query.platforms).sort();
+    const platforms = Object.values<any>(json.data.external)
+      .map((d) => d.query.platforms)
+      .sort();
     expect(platforms).toEqual(['linux/x64,linux/arm64', 'osx/arm64@2.320.0', 'win/x64']);
   });
 
@@ -42,8 +50,14 @@ describe('RunnerDownload', () => {
   });
 
   test.each([
-    [{ org: 'o', os: 'solaris', architecture: 'x64' }, /unknown operating system "solaris": use one of linux, osx, win \(or macos, darwin, mac, windows\)/],
-    [{ org: 'o', os: 'linux', architecture: 'riscv' }, /unknown architecture "riscv": use one of x64, arm, arm64 \(or amd64, x86_64, armv7, armhf, aarch64\)/],
+    [
+      { org: 'o', os: 'solaris', architecture: 'x64' },
+      /unknown operating system "solaris": use one of linux, osx, win \(or macos, darwin, mac, windows\)/,
+    ],
+    [
+      { org: 'o', os: 'linux', architecture: 'riscv' },
+      /unknown architecture "riscv": use one of x64, arm, arm64 \(or amd64, x86_64, armv7, armhf, aarch64\)/,
+    ],
     [{ os: 'linux', architecture: 'x64' }, /RunnerDownload needs exactly one scope/],
     [{ org: 'o', enterprise: 'e', os: 'linux', architecture: 'x64' }, /needs exactly one scope/],
     [{ owner: 'o', os: 'linux', architecture: 'x64' }, /repository scope needs both owner and repository/],

@@ -41,8 +41,12 @@ describe('installScript', () => {
     expect(text.indexOf('checksum mismatch')).toBeLessThan(text.indexOf('tar -xzf'));
     expect(text).toContain(`decode_to RUNNER_NAME '${b64('vm-1')}'`);
     // The custom labels, then the runner's ownership marker (docs/decisions.md, "Ownership and destroy").
-    expect(text).toMatch(/decode_to RUNNER_LABELS '\$\{base64encode\(join\(",", \["gpu", "linux", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\)\}'\n/);
-    expect(text).toContain('ACTIONS_RUNNER_INPUT_URL="$RUNNER_URL" ACTIONS_RUNNER_INPUT_TOKEN="$RUNNER_TOKEN" ACTIONS_RUNNER_INPUT_NAME="$RUNNER_NAME" ACTIONS_RUNNER_INPUT_LABELS="$RUNNER_LABELS" ./config.sh --unattended --replace --ephemeral\n');
+    expect(text).toMatch(
+      /decode_to RUNNER_LABELS '\$\{base64encode\(join\(",", \["gpu", "linux", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\)\}'\n/,
+    );
+    expect(text).toContain(
+      'ACTIONS_RUNNER_INPUT_URL="$RUNNER_URL" ACTIONS_RUNNER_INPUT_TOKEN="$RUNNER_TOKEN" ACTIONS_RUNNER_INPUT_NAME="$RUNNER_NAME" ACTIONS_RUNNER_INPUT_LABELS="$RUNNER_LABELS" ./config.sh --unattended --replace --ephemeral\n',
+    );
     expect(text).not.toContain('--disableupdate');
     expect(text).toContain('./svc.sh install\n./svc.sh start');
     expect(text).not.toMatch(/set -x|echo "?\$RUNNER_TOKEN/);
@@ -69,7 +73,9 @@ describe('installScript', () => {
   test('runAsUser runs config.sh through sudo and installs the service for that user', () => {
     const text = script({}, { os: 'linux', architecture: 'x64' }, { runAsUser: 'runner' });
     expect(text).toContain(`decode_to RUN_AS '${b64('runner')}'`);
-    expect(text).toMatch(/ sudo -u "\$RUN_AS" --preserve-env=ACTIONS_RUNNER_INPUT_URL,ACTIONS_RUNNER_INPUT_TOKEN,ACTIONS_RUNNER_INPUT_NAME,ACTIONS_RUNNER_INPUT_LABELS -- \.\/config\.sh --unattended --replace\n/);
+    expect(text).toMatch(
+      / sudo -u "\$RUN_AS" --preserve-env=ACTIONS_RUNNER_INPUT_URL,ACTIONS_RUNNER_INPUT_TOKEN,ACTIONS_RUNNER_INPUT_NAME,ACTIONS_RUNNER_INPUT_LABELS -- \.\/config\.sh --unattended --replace\n/,
+    );
     expect(text).toContain('./svc.sh install "$RUN_AS"');
     expect(text).not.toContain('RUNNER_ALLOW_RUNASROOT');
     expect(() => script({}, { os: 'linux', architecture: 'x64' }, { runAsUser: 'root; rm -rf /' })).toThrow(/invalid runAsUser/);
@@ -89,10 +95,12 @@ describe('installScript', () => {
   });
 
   test('an os only known at apply time cannot choose the script language', () => {
-    expect(() => synthJson((s) => {
-      const os = new TerraformVariable(s, 'os', { type: 'string' });
-      const d = new RunnerDownload(s, 'D', { org: 'o', os: os.stringValue, architecture: 'x64' });
-      new OrgRunner(s, 'R', { org: 'o', name: 'n' }).installScript(d);
-    })).toThrow(/installScript\(\) needs a download with a literal os/);
+    expect(() =>
+      synthJson((s) => {
+        const os = new TerraformVariable(s, 'os', { type: 'string' });
+        const d = new RunnerDownload(s, 'D', { org: 'o', os: os.stringValue, architecture: 'x64' });
+        new OrgRunner(s, 'R', { org: 'o', name: 'n' }).installScript(d);
+      }),
+    ).toThrow(/installScript\(\) needs a download with a literal os/);
   });
 });

@@ -11,44 +11,49 @@ const RUNNERS = [
 const localExec = (json: any) => json.removed[1].provisioner[0]['local-exec'];
 
 describe.each(RUNNERS)('retiring a runner of %s scope', (_kind, makeRunner) => {
-  test.each([false, true])('jit %s: removed blocks at the identity\'s and the credentials\' addresses, running the same delete-runner command', (jit) => {
-    const runner = synthJson((s) => makeRunner(s, { name: 'vm-1', jit, busyTimeout: 45 }));
-    const [address] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Identity_/.test(k))!;
-    const [credsAddress] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Credentials_/.test(k))!;
-    const mine = Object.values<any>(runner.resource.null_resource).flatMap((r) => r.provisioner ?? []).find((p) => p['local-exec'].when === 'destroy')['local-exec'];
-    const retired = synthJson((s) => new RetiredRunner(s, 'Vm', { busyTimeout: 45 }));
-    expect(retired.resource?.null_resource).toBeUndefined();
-    // Credentials first: Terraform destroys them before the identity they depend on.
-    expect(retired.removed.map((r: any) => r.from)).toEqual([`null_resource.${credsAddress}`, `null_resource.${address}`]);
-    for (const r of retired.removed) expect(r.lifecycle).toEqual({ destroy: true });
-    const [byId, byName] = retired.removed.map((r: any) => r.provisioner[0]['local-exec']);
-    for (const theirs of [byId, byName]) {
-      expect(theirs.when).toBe('destroy');
-      // Same program and subcommand; the scope, name, id and mode come from state.
-      expect(theirs.command.split(' delete-runner ')[0]).toBe(mine.command.split(' delete-runner ')[0]);
-    }
-    const scope = {
-      CGR_ENTERPRISE: '${lookup(self.triggers, "enterprise", "")}',
-      CGR_ORG: '${lookup(self.triggers, "org", "")}',
-      CGR_OWNER: '${lookup(self.triggers, "owner", "")}',
-      CGR_REPOSITORY: '${lookup(self.triggers, "repository", "")}',
-      CGR_BUSY_TIMEOUT: '45',
-      CGR_CREDENTIAL_ENV: '${lookup(self.triggers, "credential_env", "")}',
-    };
-    expect(byId.environment).toEqual({
-      ...scope,
-      CGR_API_URL: '${lookup(self.triggers, "api_url", "")}',
-      CGR_ID: '${lookup(self.triggers, "runner_id", "")}',
-      CGR_OPTIONAL: 'true',
-    });
-    expect(byName.environment).toEqual({
-      ...scope,
-      CGR_API_URL: '${self.triggers.api_url}',
-      CGR_NAME: '${self.triggers.name}',
-      CGR_GENERATION: '${self.triggers.mode == "jit" ? self.id : ""}',
-      CGR_IDENTITY: '${self.triggers.mode == "jit" ? "" : self.id}',
-    });
-  });
+  test.each([false, true])(
+    "jit %s: removed blocks at the identity's and the credentials' addresses, running the same delete-runner command",
+    (jit) => {
+      const runner = synthJson((s) => makeRunner(s, { name: 'vm-1', jit, busyTimeout: 45 }));
+      const [address] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Identity_/.test(k))!;
+      const [credsAddress] = Object.entries<any>(runner.resource.null_resource).find(([k]) => /^Vm_Credentials_/.test(k))!;
+      const mine = Object.values<any>(runner.resource.null_resource)
+        .flatMap((r) => r.provisioner ?? [])
+        .find((p) => p['local-exec'].when === 'destroy')['local-exec'];
+      const retired = synthJson((s) => new RetiredRunner(s, 'Vm', { busyTimeout: 45 }));
+      expect(retired.resource?.null_resource).toBeUndefined();
+      // Credentials first: Terraform destroys them before the identity they depend on.
+      expect(retired.removed.map((r: any) => r.from)).toEqual([`null_resource.${credsAddress}`, `null_resource.${address}`]);
+      for (const r of retired.removed) expect(r.lifecycle).toEqual({ destroy: true });
+      const [byId, byName] = retired.removed.map((r: any) => r.provisioner[0]['local-exec']);
+      for (const theirs of [byId, byName]) {
+        expect(theirs.when).toBe('destroy');
+        // Same program and subcommand; the scope, name, id and mode come from state.
+        expect(theirs.command.split(' delete-runner ')[0]).toBe(mine.command.split(' delete-runner ')[0]);
+      }
+      const scope = {
+        CGR_ENTERPRISE: '${lookup(self.triggers, "enterprise", "")}',
+        CGR_ORG: '${lookup(self.triggers, "org", "")}',
+        CGR_OWNER: '${lookup(self.triggers, "owner", "")}',
+        CGR_REPOSITORY: '${lookup(self.triggers, "repository", "")}',
+        CGR_BUSY_TIMEOUT: '45',
+        CGR_CREDENTIAL_ENV: '${lookup(self.triggers, "credential_env", "")}',
+      };
+      expect(byId.environment).toEqual({
+        ...scope,
+        CGR_API_URL: '${lookup(self.triggers, "api_url", "")}',
+        CGR_ID: '${lookup(self.triggers, "runner_id", "")}',
+        CGR_OPTIONAL: 'true',
+      });
+      expect(byName.environment).toEqual({
+        ...scope,
+        CGR_API_URL: '${self.triggers.api_url}',
+        CGR_NAME: '${self.triggers.name}',
+        CGR_GENERATION: '${self.triggers.mode == "jit" ? self.id : ""}',
+        CGR_IDENTITY: '${self.triggers.mode == "jit" ? "" : self.id}',
+      });
+    },
+  );
 });
 
 test('several RetiredRunners give several removed blocks', () => {
@@ -57,13 +62,17 @@ test('several RetiredRunners give several removed blocks', () => {
     new RetiredRunner(s, 'B');
   });
   expect(json.removed.map((r: any) => r.from)).toEqual([
-    expect.stringMatching(/^null_resource\.A_Credentials_/), expect.stringMatching(/^null_resource\.A_Identity_/),
-    expect.stringMatching(/^null_resource\.B_Credentials_/), expect.stringMatching(/^null_resource\.B_Identity_/),
+    expect.stringMatching(/^null_resource\.A_Credentials_/),
+    expect.stringMatching(/^null_resource\.A_Identity_/),
+    expect.stringMatching(/^null_resource\.B_Credentials_/),
+    expect.stringMatching(/^null_resource\.B_Identity_/),
   ]);
 });
 
 test('a credential variable name travels as a literal', () => {
-  expect(localExec(synthJson((s) => new RetiredRunner(s, 'A', { credentialEnv: 'RUNNER_ADMIN_TOKEN' }))).environment.CGR_CREDENTIAL_ENV).toBe('RUNNER_ADMIN_TOKEN');
+  expect(
+    localExec(synthJson((s) => new RetiredRunner(s, 'A', { credentialEnv: 'RUNNER_ADMIN_TOKEN' }))).environment.CGR_CREDENTIAL_ENV,
+  ).toBe('RUNNER_ADMIN_TOKEN');
 });
 
 test('HCL synthesis is refused with one line instead of dropping the removed block', () => {
@@ -76,7 +85,7 @@ test('HCL synthesis is refused with one line instead of dropping the removed blo
   } finally {
     delete process.env.SYNTH_HCL_OUTPUT;
   }
-  expect(() => app.synth()).toThrow('RetiredRunner needs JSON synthesis: cdktf\'s HCL output has no removed blocks; turn hclOutput off');
+  expect(() => app.synth()).toThrow("RetiredRunner needs JSON synthesis: cdktf's HCL output has no removed blocks; turn hclOutput off");
 });
 
 test.each([

@@ -10,9 +10,17 @@ function epochOf(json: any): any {
 }
 
 const SCOPES = [
-  ['enterprise', (s: any, id: string, p: any) => new EnterpriseRunner(s, id, { enterprise: 'octo-enterprise', ...p }), { enterprise: 'octo-enterprise' }],
+  [
+    'enterprise',
+    (s: any, id: string, p: any) => new EnterpriseRunner(s, id, { enterprise: 'octo-enterprise', ...p }),
+    { enterprise: 'octo-enterprise' },
+  ],
   ['org', (s: any, id: string, p: any) => new OrgRunner(s, id, { org: 'octo-org', ...p }), { org: 'octo-org' }],
-  ['repo', (s: any, id: string, p: any) => new RepoRunner(s, id, { owner: 'octo-org', repository: 'octo-repo', ...p }), { owner: 'octo-org', repository: 'octo-repo' }],
+  [
+    'repo',
+    (s: any, id: string, p: any) => new RepoRunner(s, id, { owner: 'octo-org', repository: 'octo-repo', ...p }),
+    { owner: 'octo-org', repository: 'octo-repo' },
+  ],
 ] as const;
 
 describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
@@ -20,8 +28,14 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     const json = synthJson((s) => make(s, 'R', { name: 'vm-1', labels: ['gpu', 'linux'] }));
     const identity = find(json, 'resource', 'null_resource', 'R/Identity');
     expect(identity.triggers).toEqual({
-      api_url: 'https://api.github.com', ...scopeKeys, name: 'vm-1', labels: 'gpu,linux',
-      runner_group: '', work_folder: '', mode: 'persistent', no_default_labels: 'false',
+      api_url: 'https://api.github.com',
+      ...scopeKeys,
+      name: 'vm-1',
+      labels: 'gpu,linux',
+      runner_group: '',
+      work_folder: '',
+      mode: 'persistent',
+      no_default_labels: 'false',
     });
     const [prov] = identity.provisioner;
     expect(prov['local-exec'].when).toBe('destroy');
@@ -36,7 +50,7 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(prov['local-exec'].environment.CGR_IDENTITY).toBe('${self.id}');
   });
 
-  test('registration token: the credentials check at creation that no runner of the name is someone else\'s, and the VM registers with the marker', () => {
+  test("registration token: the credentials check at creation that no runner of the name is someone else's, and the VM registers with the marker", () => {
     const json = synthJson((s) => {
       const r = make(s, 'R', { name: 'vm-1', labels: ['gpu'] });
       new TerraformOutput(s, 'args', { value: r.configArgs });
@@ -45,12 +59,17 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     const [check] = creds.provisioner;
     expect(check['local-exec'].when).toBeUndefined();
     expect(check['local-exec'].command).toMatch(/^node 'assets\/.+\/runtime\.js' check-name /);
-    expect(check['local-exec'].environment).toMatchObject({ CGR_NAME: 'vm-1', CGR_IDENTITY: expect.stringMatching(/^\$\{null_resource\.R_Identity_\w+\.id\}$/) });
-    expect(json.output.args.value).toMatch(/--labels '\$\{replace\(join\(",", \["gpu", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\), "'", "'\\"'\\"'"\)\}'/);
+    expect(check['local-exec'].environment).toMatchObject({
+      CGR_NAME: 'vm-1',
+      CGR_IDENTITY: expect.stringMatching(/^\$\{null_resource\.R_Identity_\w+\.id\}$/),
+    });
+    expect(json.output.args.value).toMatch(
+      /--labels '\$\{replace\(join\(",", \["gpu", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\), "'", "'\\"'\\"'"\)\}'/,
+    );
     expect(creds.triggers).toMatchObject({ api_url: 'https://api.github.com', ...scopeKeys });
   });
 
-  test('registration token: shared data source deferred by the scope\'s epoch, captured once', () => {
+  test("registration token: shared data source deferred by the scope's epoch, captured once", () => {
     const json = synthJson((s) => {
       make(s, 'A', { name: 'vm-a' });
       make(s, 'B', { name: 'vm-b' });
@@ -64,7 +83,10 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(JSON.stringify(source)).not.toMatch(/_Identity_/);
     expect(epochOf(json)).toEqual({ triggers: { runners: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const creds = find(json, 'resource', 'null_resource', 'A/Credentials');
-    expect(creds.lifecycle).toEqual({ ignore_changes: ['triggers'], replace_triggered_by: [expect.stringMatching(/^null_resource\.A_Identity_\w+$/)] });
+    expect(creds.lifecycle).toEqual({
+      ignore_changes: ['triggers'],
+      replace_triggered_by: [expect.stringMatching(/^null_resource\.A_Identity_\w+$/)],
+    });
     expect(creds.triggers.token).toBe(`\${sensitive(data.external.${sourceKey}.result["token"])}`);
     expect(creds.triggers.runner_name).toBe('vm-a');
   });
@@ -80,7 +102,9 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(Object.keys(a.query).filter((k) => k.startsWith('runner:'))).toEqual(['runner:test.A']);
     expect(Object.keys(b.query).filter((k) => k.startsWith('runner:'))).toEqual(['runner:test.B']);
     expect(a.query).toMatchObject(scopeKeys);
-    expect(a.query['runner:test.A']).toMatch(/jsonencode\(\{"name" = "vm-a", "generation" = null_resource\.A_Identity_\w+\.id, "labels" = \["x64"\]/);
+    expect(a.query['runner:test.A']).toMatch(
+      /jsonencode\(\{"name" = "vm-a", "generation" = null_resource\.A_Identity_\w+\.id, "labels" = \["x64"\]/,
+    );
     expect(b.query['runner:test.B']).toMatch(/"labels" = \["self-hosted"\]/);
     // Each source references one identity: its own.
     expect(JSON.stringify(a).match(/null_resource\.\w+_Identity_\w+/g)).toEqual([expect.stringMatching(/^null_resource\.A_Identity_/)]);
@@ -98,7 +122,8 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       CGR_ID: '${lookup(self.triggers, "runner_id", "")}',
       CGR_API_URL: '${lookup(self.triggers, "api_url", "https://api.github.com")}',
     });
-    for (const [k, v] of Object.entries<string>(scopeKeys)) expect(prov['local-exec'].environment[`CGR_${k.toUpperCase()}`]).toBe(`\${lookup(self.triggers, "${k}", "${v}")}`);
+    for (const [k, v] of Object.entries<string>(scopeKeys))
+      expect(prov['local-exec'].environment[`CGR_${k.toUpperCase()}`]).toBe(`\${lookup(self.triggers, "${k}", "${v}")}`);
     expect(creds.triggers).toMatchObject({ api_url: 'https://api.github.com', ...scopeKeys });
   });
 
@@ -108,9 +133,13 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       const r = make(s, 'R', { name: 'vm-1', labels: labels.listValue });
       new TerraformOutput(s, 'args', { value: r.configArgs });
     });
-    expect(json.output.args.value).toMatch(/--labels '\$\{replace\(join\(",", concat\(var\.labels, \[format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\), "'", /);
+    expect(json.output.args.value).toMatch(
+      /--labels '\$\{replace\(join\(",", concat\(var\.labels, \[format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\), "'", /,
+    );
     const many = Array.from({ length: 100 }, (_, i) => `l${i}`);
-    expect(() => synthJson((s) => make(s, 'R', { name: 'vm-1', labels: many }))).toThrow('a registration-token runner takes at most 99 labels, got 100: the 100th is its ownership marker');
+    expect(() => synthJson((s) => make(s, 'R', { name: 'vm-1', labels: many }))).toThrow(
+      'a registration-token runner takes at most 99 labels, got 100: the 100th is its ownership marker',
+    );
     expect(() => synthJson((s) => make(s, 'R', { name: 'vm-1', labels: many, jit: true }))).not.toThrow();
   });
 
@@ -120,7 +149,9 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
     expect(find(off, 'resource', 'null_resource', 'R/Identity').provisioner).toBeUndefined();
     const jitOff = synthJson((s) => make(s, 'R', { name: 'vm-1', jit: true, deregisterOnDestroy: false }));
     expect(find(jitOff, 'resource', 'null_resource', 'R/Credentials').provisioner).toBeUndefined();
-    expect(find(off, 'resource', 'null_resource', 'R/Identity').triggers).toEqual(find(on, 'resource', 'null_resource', 'R/Identity').triggers);
+    expect(find(off, 'resource', 'null_resource', 'R/Identity').triggers).toEqual(
+      find(on, 'resource', 'null_resource', 'R/Identity').triggers,
+    );
   });
 
   test('waitForOnline adds a waiting resource after the credentials', () => {
@@ -137,11 +168,13 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       new TerraformOutput(s, 'args', { value: r.configArgs });
       new TerraformOutput(s, 'token', { value: r.token, sensitive: true });
     });
-    expect(json.output.args.value).toMatch(/^--url '\$\{replace\(null_resource\.R_Credentials_\w+\.triggers\.runner_url, "'", "'\\"'\\"'"\)\}' --name 'vm-1' --labels '\$\{replace\(join\(",", \["gpu", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\), "'", "'\\"'\\"'"\)\}' --work 'w' --ephemeral --unattended --replace$/);
+    expect(json.output.args.value).toMatch(
+      /^--url '\$\{replace\(null_resource\.R_Credentials_\w+\.triggers\.runner_url, "'", "'\\"'\\"'"\)\}' --name 'vm-1' --labels '\$\{replace\(join\(",", \["gpu", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\), "'", "'\\"'\\"'"\)\}' --work 'w' --ephemeral --unattended --replace$/,
+    );
     expect(json.output.token.value).toMatch(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/);
   });
 
-  test('configEnvironment: the runner\'s ACTIONS_RUNNER_INPUT_* inputs, token included, nothing to quote', () => {
+  test("configEnvironment: the runner's ACTIONS_RUNNER_INPUT_* inputs, token included, nothing to quote", () => {
     const json = synthJson((s) => {
       const r = make(s, 'R', { name: 'vm-1', labels: ['gpu', 'x'], workFolder: 'w' });
       const j = make(s, 'J', { name: 'vm-2', jit: true });
@@ -153,38 +186,86 @@ describe.each(SCOPES)('%s runner', (_kind, make, scopeKeys) => {
       ACTIONS_RUNNER_INPUT_TOKEN: expect.stringMatching(/^\$\{null_resource\.R_Credentials_\w+\.triggers\.token\}$/),
       ACTIONS_RUNNER_INPUT_NAME: 'vm-1',
       // The custom labels, then the runner's ownership marker.
-      ACTIONS_RUNNER_INPUT_LABELS: expect.stringMatching(/^\$\{join\(",", \["gpu", "x", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\}$/),
+      ACTIONS_RUNNER_INPUT_LABELS: expect.stringMatching(
+        /^\$\{join\(",", \["gpu", "x", format\("cgr-%s", substr\(sha256\(null_resource\.R_Identity_\w+\.id\), 0, 12\)\)\]\)\}$/,
+      ),
       ACTIONS_RUNNER_INPUT_WORK: 'w',
     });
-    expect(json.output.jit.value).toEqual({ ACTIONS_RUNNER_INPUT_JITCONFIG: expect.stringMatching(/^\$\{null_resource\.J_Credentials_\w+\.triggers\.jit_config\}$/) });
+    expect(json.output.jit.value).toEqual({
+      ACTIONS_RUNNER_INPUT_JITCONFIG: expect.stringMatching(/^\$\{null_resource\.J_Credentials_\w+\.triggers\.jit_config\}$/),
+    });
   });
 });
 
-describe('the epoch of a scope\'s registration-token runners', () => {
+describe("the epoch of a scope's registration-token runners", () => {
   const hash = (build: (s: any) => void) => epochOf(synthJson(build)).triggers.runners;
   const org = (s: any, id: string, p: any = {}) => new OrgRunner(s, id, { org: 'octo-org', name: `vm-${id.toLowerCase()}`, ...p });
 
   test('changes when a runner is added, removed, renamed, relabeled or moved, not with construction order', () => {
-    const base = hash((s) => { org(s, 'A'); org(s, 'B'); });
-    expect(hash((s) => { org(s, 'B'); org(s, 'A'); })).toBe(base);
-    expect(hash((s) => { org(s, 'A'); org(s, 'B'); })).toBe(base);
+    const base = hash((s) => {
+      org(s, 'A');
+      org(s, 'B');
+    });
+    expect(
+      hash((s) => {
+        org(s, 'B');
+        org(s, 'A');
+      }),
+    ).toBe(base);
+    expect(
+      hash((s) => {
+        org(s, 'A');
+        org(s, 'B');
+      }),
+    ).toBe(base);
     const others = [
-      hash((s) => { org(s, 'A'); org(s, 'B'); org(s, 'C'); }),
-      hash((s) => { org(s, 'A'); }),
-      hash((s) => { org(s, 'A'); org(s, 'B', { name: 'vm-z' }); }),
-      hash((s) => { org(s, 'A'); org(s, 'B', { labels: ['gpu'] }); }),
-      hash((s) => { org(s, 'A'); org(s, 'B', { ephemeral: true }); }),
-      hash((s) => { org(s, 'A'); org(s, 'Other', { name: 'vm-b' }); }),
+      hash((s) => {
+        org(s, 'A');
+        org(s, 'B');
+        org(s, 'C');
+      }),
+      hash((s) => {
+        org(s, 'A');
+      }),
+      hash((s) => {
+        org(s, 'A');
+        org(s, 'B', { name: 'vm-z' });
+      }),
+      hash((s) => {
+        org(s, 'A');
+        org(s, 'B', { labels: ['gpu'] });
+      }),
+      hash((s) => {
+        org(s, 'A');
+        org(s, 'B', { ephemeral: true });
+      }),
+      hash((s) => {
+        org(s, 'A');
+        org(s, 'Other', { name: 'vm-b' });
+      }),
     ];
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
   });
 
   test('ignores what does not replace a runner, and jit runners', () => {
-    const base = hash((s) => { org(s, 'A'); });
-    expect(hash((s) => { org(s, 'A', { deregisterOnDestroy: false, busyTimeout: 10, waitForOnline: true }); })).toBe(base);
-    expect(hash((s) => { org(s, 'A'); org(s, 'J', { jit: true }); })).toBe(base);
+    const base = hash((s) => {
+      org(s, 'A');
+    });
+    expect(
+      hash((s) => {
+        org(s, 'A', { deregisterOnDestroy: false, busyTimeout: 10, waitForOnline: true });
+      }),
+    ).toBe(base);
+    expect(
+      hash((s) => {
+        org(s, 'A');
+        org(s, 'J', { jit: true });
+      }),
+    ).toBe(base);
     // A scope of jit runners only has no epoch.
-    const jitOnly = synthJson((s) => { org(s, 'J', { jit: true }); });
+    const jitOnly = synthJson((s) => {
+      org(s, 'J', { jit: true });
+    });
     expect(Object.keys(jitOnly.resource.null_resource).filter((k) => k.includes('_Epoch_'))).toEqual([]);
   });
 
@@ -193,7 +274,7 @@ describe('the epoch of a scope\'s registration-token runners', () => {
       const v = new TerraformVariable(s, 'cred', { type: 'string' });
       org(s, 'A', { credentialEnv: v.stringValue });
     });
-    expect(epochOf(json).triggers).toEqual({ 'runners': expect.stringMatching(/^[0-9a-f]{64}$/), 'test/A:credential_env': '${var.cred}' });
+    expect(epochOf(json).triggers).toEqual({ runners: expect.stringMatching(/^[0-9a-f]{64}$/), 'test/A:credential_env': '${var.cred}' });
   });
 });
 
@@ -218,7 +299,9 @@ describe('runner validation', () => {
   });
 
   test('runner groups only at organization and enterprise scope', () => {
-    expect(() => synthJson((s) => new RepoRunner(s, 'R', { owner: 'o', repository: 'r', name: 'n', runnerGroup: 'g' }))).toThrow(/runner groups belong to organizations and enterprises/);
+    expect(() => synthJson((s) => new RepoRunner(s, 'R', { owner: 'o', repository: 'r', name: 'n', runnerGroup: 'g' }))).toThrow(
+      /runner groups belong to organizations and enterprises/,
+    );
     const json = synthJson((s) => new OrgRunner(s, 'R', { org: 'o', name: 'n', runnerGroup: 'Linux fleet' }));
     expect(find(json, 'resource', 'null_resource', 'R/Identity').triggers.runner_group).toBe('Linux fleet');
   });

@@ -17,8 +17,11 @@ export function synthText(build: (scope: Construct) => void): string {
 export function find(json: any, kind: 'resource' | 'data', type: string, suffix: string): any {
   const all = json[kind]?.[type] ?? {};
   const pattern = new RegExp(`(^|_)${suffix.replace(/\//g, '_')}_[0-9A-F]{8}$`);
-  const hits = Object.entries(all).filter(([key]) => pattern.test(key)).map(([, v]) => v);
-  if (hits.length !== 1) throw new Error(`expected one ${kind}.${type} ending in ${suffix}, found ${hits.length}: ${Object.keys(all).join(', ')}`);
+  const hits = Object.entries(all)
+    .filter(([key]) => pattern.test(key))
+    .map(([, v]) => v);
+  if (hits.length !== 1)
+    throw new Error(`expected one ${kind}.${type} ending in ${suffix}, found ${hits.length}: ${Object.keys(all).join(', ')}`);
   return hits[0];
 }
 

@@ -6,12 +6,25 @@ describe('runner token constructs', () => {
   test.each([
     ['enterprise', (s: any) => new EnterpriseRunnerToken(s, 'T', { enterprise: 'octo-enterprise' }), { enterprise: 'octo-enterprise' }],
     ['org', (s: any) => new OrgRunnerToken(s, 'T', { org: 'octo-org' }), { org: 'octo-org' }],
-    ['repo', (s: any) => new RepoRunnerToken(s, 'T', { owner: 'octo-org', repository: 'octo-repo' }), { owner: 'octo-org', repository: 'octo-repo' }],
+    [
+      'repo',
+      (s: any) => new RepoRunnerToken(s, 'T', { owner: 'octo-org', repository: 'octo-repo' }),
+      { owner: 'octo-org', repository: 'octo-repo' },
+    ],
   ])('%s scope mints a registration token through the external data source', (_kind, make, scopeKeys) => {
     const text = synthText((s) => make(s));
-    expect(text).toHaveDataSourceWithProperties({ tfResourceType: 'external' }, {
-      query: { operation: 'registration-token', contract_version: '1', api_url: 'https://api.github.com', credential_env: '', ...scopeKeys },
-    });
+    expect(text).toHaveDataSourceWithProperties(
+      { tfResourceType: 'external' },
+      {
+        query: {
+          operation: 'registration-token',
+          contract_version: '1',
+          api_url: 'https://api.github.com',
+          credential_env: '',
+          ...scopeKeys,
+        },
+      },
+    );
     const ds = find(JSON.parse(text), 'data', 'external', 'T/Token');
     expect(ds.program[0]).toBe('node');
     expect(ds.program[1]).toMatch(/^assets\/.+\/runtime\.js$/);
@@ -19,9 +32,15 @@ describe('runner token constructs', () => {
   });
 
   test('remove token through kind, connection props in the query', () => {
-    const json = synthJson((s) => new OrgRunnerToken(s, 'T', {
-      org: 'octo-org', kind: RunnerTokenKind.REMOVE, apiUrl: 'https://ghes.example.com/api/v3', credentialEnv: 'GHES_TOKEN',
-    }));
+    const json = synthJson(
+      (s) =>
+        new OrgRunnerToken(s, 'T', {
+          org: 'octo-org',
+          kind: RunnerTokenKind.REMOVE,
+          apiUrl: 'https://ghes.example.com/api/v3',
+          credentialEnv: 'GHES_TOKEN',
+        }),
+    );
     const ds = find(json, 'data', 'external', 'T/Token');
     expect(ds.query).toMatchObject({ operation: 'remove-token', api_url: 'https://ghes.example.com/api/v3', credential_env: 'GHES_TOKEN' });
   });

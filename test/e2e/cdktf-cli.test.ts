@@ -26,8 +26,14 @@ describe.each(engines().map((e) => [e.id, e] as const))('cdktf-cli and the demo 
     config.app = config.app.replace('./scripts/', `${ROOT}/scripts/`).replace(' examples/', ` ${ROOT}/examples/`);
     fs.writeFileSync(path.join(project, 'cdktf.json'), JSON.stringify(config));
     const env = engineEnv(engine, {
-      GITHUB_TOKEN: ctx.credential, GITHUB_API_URL: ctx.emulator.url, GITHUB_ORG: 'octo-org',
-      TERRAFORM_BINARY_NAME: engine.binary, CI: '1', CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true', FORCE_COLOR: '0',
+      GITHUB_TOKEN: ctx.credential,
+      GITHUB_API_URL: ctx.emulator.url,
+      GITHUB_ORG: 'octo-org',
+      TERRAFORM_BINARY_NAME: engine.binary,
+      CI: '1',
+      CHECKPOINT_DISABLE: '1',
+      DISABLE_VERSION_CHECK: 'true',
+      FORCE_COLOR: '0',
     });
     const cli = cdktfCli();
     const synth = await run(cli, ['synth'], project, env);

@@ -1,8 +1,15 @@
 import * as crypto from 'crypto';
 import { TerraformOutput } from 'cdktf';
 import {
-  EnterpriseRunner, EnterpriseRunnerToken, OrgRunner, OrgRunnerToken, RepoRunner, RepoRunnerToken,
-  RunnerDownload, RunnerTokenKind, Runners,
+  EnterpriseRunner,
+  EnterpriseRunnerToken,
+  OrgRunner,
+  OrgRunnerToken,
+  RepoRunner,
+  RepoRunnerToken,
+  RunnerDownload,
+  RunnerTokenKind,
+  Runners,
 } from '../../lib';
 import { engines } from '../terraform/harness';
 import { Workspace, synthStack, useEmulator } from './support';
@@ -34,7 +41,9 @@ describe.each(engines().map((e) => [e.id, e] as const))('every construct at ever
         for (const platform of PLATFORMS) {
           const [os, architecture] = platform.split('/');
           const d = new RunnerDownload(s, `${kind}-${os}-${architecture}`, { ...scope, apiUrl, os, architecture });
-          new TerraformOutput(s, `dl_${kind}_${os}_${architecture}`, { value: `${d.filename} ${d.sha256Checksum} ${d.version} ${d.downloadUrl}` });
+          new TerraformOutput(s, `dl_${kind}_${os}_${architecture}`, {
+            value: `${d.filename} ${d.sha256Checksum} ${d.version} ${d.downloadUrl}`,
+          });
         }
         new Runners(s, `${kind}-runners`, { ...scope, apiUrl });
       }

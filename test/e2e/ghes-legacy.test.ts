@@ -39,23 +39,55 @@ describe('a fleet against a GHES without checksums or name filter (ghesLegacy)',
     expect(failed.code).toBe(1);
     expect(failed.stderr.replace(/\s+/g, ' ')).toContain(
       'cdktf-github-runners: GitHub lists no sha256_checksum for the linux/x64 runner 2.329.0 of organization "octo-org" (this server lists none), ' +
-      'so a VM could not verify the archive: set sha256Checksum on its RunnerDownload to the archive\'s SHA-256, or set computeChecksum: true',
+        "so a VM could not verify the archive: set sha256Checksum on its RunnerDownload to the archive's SHA-256, or set computeChecksum: true",
     );
 
     const enterpriseId = String(emulator.enterpriseId('octo-enterprise'));
     const dirs = { org: tempDir('vm-org'), ent: tempDir('vm-ent'), repo: tempDir('vm-repo') };
     const dir = synthStack((s) => {
-      const orgLinux = new RunnerDownload(s, 'OrgLinux', { org: 'octo-org', apiUrl, os: 'linux', architecture: 'x64', computeChecksum: true });
-      const entArm = new RunnerDownload(s, 'EntArm', { enterprise: enterpriseId, apiUrl, os: 'linux', architecture: 'arm64', computeChecksum: true });
+      const orgLinux = new RunnerDownload(s, 'OrgLinux', {
+        org: 'octo-org',
+        apiUrl,
+        os: 'linux',
+        architecture: 'x64',
+        computeChecksum: true,
+      });
+      const entArm = new RunnerDownload(s, 'EntArm', {
+        enterprise: enterpriseId,
+        apiUrl,
+        os: 'linux',
+        architecture: 'arm64',
+        computeChecksum: true,
+      });
       const repoLinux = new RunnerDownload(s, 'RepoLinux', {
-        owner: 'octo-org', repository: 'site', apiUrl, credentialEnv: 'PUBLIC_REPO_TOKEN', os: 'linux', architecture: 'x64', computeChecksum: true,
+        owner: 'octo-org',
+        repository: 'site',
+        apiUrl,
+        credentialEnv: 'PUBLIC_REPO_TOKEN',
+        os: 'linux',
+        architecture: 'x64',
+        computeChecksum: true,
       });
       const fleet = [
-        { id: 'org', runner: new OrgRunner(s, 'OrgRunner', { org: 'octo-org', apiUrl, name: 'legacy-org', labels: ['linux'] }), download: orgLinux },
-        { id: 'ent', runner: new EnterpriseRunner(s, 'EntRunner', { enterprise: enterpriseId, apiUrl, name: 'legacy-ent', jit: true }), download: entArm },
+        {
+          id: 'org',
+          runner: new OrgRunner(s, 'OrgRunner', { org: 'octo-org', apiUrl, name: 'legacy-org', labels: ['linux'] }),
+          download: orgLinux,
+        },
+        {
+          id: 'ent',
+          runner: new EnterpriseRunner(s, 'EntRunner', { enterprise: enterpriseId, apiUrl, name: 'legacy-ent', jit: true }),
+          download: entArm,
+        },
         {
           id: 'repo',
-          runner: new RepoRunner(s, 'RepoRunner', { owner: 'octo-org', repository: 'site', apiUrl, credentialEnv: 'PUBLIC_REPO_TOKEN', name: 'legacy-repo' }),
+          runner: new RepoRunner(s, 'RepoRunner', {
+            owner: 'octo-org',
+            repository: 'site',
+            apiUrl,
+            credentialEnv: 'PUBLIC_REPO_TOKEN',
+            name: 'legacy-repo',
+          }),
           download: repoLinux,
         },
       ];
@@ -76,8 +108,14 @@ describe('a fleet against a GHES without checksums or name filter (ghesLegacy)',
       expect(vm.stderr).not.toMatch(/checksum mismatch|no SHA-256/);
       expect(vm.code).toBe(0);
     }
-    const online = (scope: string, name: string) => emulator.runners(scope).some((r) => (r.name === name || r.name.startsWith(`${name}-`)) && r.status === 'online');
-    await waitFor(() => online('org:octo-org', 'legacy-org') && online('enterprise:octo-enterprise', 'legacy-ent') && online('repo:octo-org/site', 'legacy-repo'));
+    const online = (scope: string, name: string) =>
+      emulator.runners(scope).some((r) => (r.name === name || r.name.startsWith(`${name}-`)) && r.status === 'online');
+    await waitFor(
+      () =>
+        online('org:octo-org', 'legacy-org') &&
+        online('enterprise:octo-enterprise', 'legacy-ent') &&
+        online('repo:octo-org/site', 'legacy-repo'),
+    );
     expect(online('org:octo-org', 'legacy-org')).toBe(true);
     expect(online('enterprise:octo-enterprise', 'legacy-ent')).toBe(true);
     expect(online('repo:octo-org/site', 'legacy-repo')).toBe(true);
@@ -88,7 +126,12 @@ describe('a fleet against a GHES without checksums or name filter (ghesLegacy)',
     expect(emulator.requests.filter((r) => r.path.startsWith('/_emulator/downloads/')).length).toBe(archives);
 
     await ws.destroy();
-    expect(emulator.runners('org:octo-org').map((r) => r.name).filter((n) => n.startsWith('legacy'))).toEqual([]);
+    expect(
+      emulator
+        .runners('org:octo-org')
+        .map((r) => r.name)
+        .filter((n) => n.startsWith('legacy')),
+    ).toEqual([]);
     expect(emulator.runners('enterprise:octo-enterprise')).toEqual([]);
     expect(emulator.runners('repo:octo-org/site')).toEqual([]);
     expect(emulator.runners('org:octo-org')).toHaveLength(120);

@@ -17,11 +17,25 @@ describe('bash install script against the emulator', () => {
     const downloads: any[] = await api('GET', '/orgs/octo-org/actions/runners/downloads');
     const linux = downloads.find((d) => d.os === 'linux' && d.architecture === 'x64');
     const { token } = await api('POST', '/orgs/octo-org/actions/runners/registration-token');
-    return renderInstallScript({
-      os: 'linux', downloadUrl: linux.download_url, sha256Checksum: linux.sha256_checksum, tempDownloadToken: '',
-      pinned: false, runnerUrl: `${ctx.emulator.url}/octo-org`, token, jitConfig: '', jit: false, name,
-      labels: ['gpu'], ephemeral: false, noDefaultLabels: false, ...extra,
-    }, { installDir });
+    return renderInstallScript(
+      {
+        os: 'linux',
+        downloadUrl: linux.download_url,
+        sha256Checksum: linux.sha256_checksum,
+        tempDownloadToken: '',
+        pinned: false,
+        runnerUrl: `${ctx.emulator.url}/octo-org`,
+        token,
+        jitConfig: '',
+        jit: false,
+        name,
+        labels: ['gpu'],
+        ephemeral: false,
+        noDefaultLabels: false,
+        ...extra,
+      },
+      { installDir },
+    );
   }
 
   test('a good archive: verified, extracted, configured and started as a service', async () => {
@@ -43,7 +57,9 @@ describe('bash install script against the emulator', () => {
     try {
       const vm = await runInstallScript(text);
       expect(vm.code).toBe(1);
-      expect(vm.stderr).toMatch(/^cdktf-github-runners: checksum mismatch for http:\/\/127\.0\.0\.1:\d+\/\S+ \(expected [0-9a-f]{64}, got [0-9a-f]{64}\): nothing was extracted\n$/);
+      expect(vm.stderr).toMatch(
+        /^cdktf-github-runners: checksum mismatch for http:\/\/127\.0\.0\.1:\d+\/\S+ \(expected [0-9a-f]{64}, got [0-9a-f]{64}\): nothing was extracted\n$/,
+      );
       expect(fs.existsSync(installDir)).toBe(false);
       expect(ctx.emulator.runners('org:octo-org').some((r) => r.name === 'tampered-vm')).toBe(false);
     } finally {

@@ -51,12 +51,13 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
 
   test('registration-token runners depend on the scope epoch, not on each other; a runner added later still gets its token at apply', async () => {
     const prefix = `epoch-${engine.id}`;
-    const build = (n: number) => synthStack((s) => {
-      for (let i = 1; i <= n; i++) {
-        const runner = new OrgRunner(s, `Runner${i}`, { org: ORG, apiUrl: ctx.emulator.url, name: `${prefix}-${i}` });
-        new TerraformOutput(s, `token_${i}`, { value: runner.token, sensitive: true });
-      }
-    });
+    const build = (n: number) =>
+      synthStack((s) => {
+        for (let i = 1; i <= n; i++) {
+          const runner = new OrgRunner(s, `Runner${i}`, { org: ORG, apiUrl: ctx.emulator.url, name: `${prefix}-${i}` });
+          new TerraformOutput(s, `token_${i}`, { value: runner.token, sensitive: true });
+        }
+      });
     // Each runner's credentials list its own identity and the epoch, whatever the fleet's size
     // (they used to list every identity of the scope: N² addresses in the state).
     const bounded = (ws: Workspace, runners: number) => {
@@ -65,7 +66,9 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
       for (const r of creds) {
         const deps: string[] = r.instances[0].dependencies;
         const runner = r.name.split('_')[0];
-        expect(deps.filter((d) => /_Identity_/.test(d))).toEqual([expect.stringMatching(new RegExp(`^null_resource\\.${runner}_Identity_`))]);
+        expect(deps.filter((d) => /_Identity_/.test(d))).toEqual([
+          expect.stringMatching(new RegExp(`^null_resource\\.${runner}_Identity_`)),
+        ]);
         expect(deps.filter((d) => /_Epoch_/.test(d))).toHaveLength(1);
         expect(deps.length).toBeLessThanOrEqual(3);
       }
@@ -87,7 +90,9 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
     const changes = JSON.parse((await ws.ok(['show', '-json', 'tfplan'])).stdout).resource_changes as any[];
     const touched = changes.filter((c) => !c.change.actions.every((a: string) => a === 'no-op' || a === 'read')).map((c) => c.address);
     expect(touched.sort()).toEqual([
-      expect.stringMatching(/_Epoch_/), expect.stringMatching(/^null_resource\.Runner4_Credentials_/), expect.stringMatching(/^null_resource\.Runner4_Identity_/),
+      expect.stringMatching(/_Epoch_/),
+      expect.stringMatching(/^null_resource\.Runner4_Credentials_/),
+      expect.stringMatching(/^null_resource\.Runner4_Identity_/),
     ]);
     ctx.emulator.clock.advance(2 * 3600);
     const appliedAt = ctx.emulator.clock.now();
@@ -131,7 +136,13 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
       // The stand-in VM boots and runs its user data during the apply, as a cloud VM would.
       new NullResource(s, 'Vm', {
         triggers: { user_data: runner.installScript(download, { installDir }) },
-        provisioners: [{ type: 'local-exec', command: 'bash -c "$USER_DATA"', environment: { USER_DATA: runner.installScript(download, { installDir }) } }],
+        provisioners: [
+          {
+            type: 'local-exec',
+            command: 'bash -c "$USER_DATA"',
+            environment: { USER_DATA: runner.installScript(download, { installDir }) },
+          },
+        ],
       });
     });
     const ws = await Workspace.init(engine, dir, ctx.credential);
@@ -146,11 +157,12 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
   test('destroy succeeds when the runner is already gone, and waits for a busy runner a bounded time', async () => {
     const name = `busy-${engine.id}`;
     const installDir = tempDir('runner-');
-    const build = (busyTimeout: number) => synthStack((s) => {
-      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'x64' });
-      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, busyTimeout });
-      new TerraformOutput(s, 'script', { value: runner.installScript(download, { installDir }), sensitive: true });
-    });
+    const build = (busyTimeout: number) =>
+      synthStack((s) => {
+        const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'x64' });
+        const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, busyTimeout });
+        new TerraformOutput(s, 'script', { value: runner.installScript(download, { installDir }), sensitive: true });
+      });
     const ws = await Workspace.init(engine, build(3), ctx.credential);
     await ws.apply();
     expect((await runInstallScript((await ws.outputs()).script)).code).toBe(0);
@@ -159,7 +171,9 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
     const started = Date.now();
     const blocked = await ws.run(['destroy', '-auto-approve', '-input=false', '-no-color']);
     expect(blocked.code).not.toBe(0);
-    expect((blocked.stderr + blocked.stdout).replace(/\s+/g, ' ')).toMatch(new RegExp(`runner "${name}" .*is still busy running a job after 3 s`));
+    expect((blocked.stderr + blocked.stdout).replace(/\s+/g, ' ')).toMatch(
+      new RegExp(`runner "${name}" .*is still busy running a job after 3 s`),
+    );
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(named(name)).toHaveLength(1);
 
@@ -174,15 +188,16 @@ describe.each(engines().map((e) => [e.id, e] as const))('lifecycle on %s', (_id,
   test('jit: minted exactly once across plans, a replacement never collides, destroy deletes it', async () => {
     const name = `jit-${engine.id}`;
     const installDir = tempDir('runner-');
-    const build = (labels: string[]) => synthStack((s) => {
-      const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'arm64' });
-      const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, jit: true, labels });
-      const script = runner.installScript(download, { installDir });
-      new NullResource(s, 'Vm', { triggers: { user_data: script } });
-      new TerraformOutput(s, 'script', { value: script, sensitive: true });
-      new TerraformOutput(s, 'runner_name', { value: runner.runnerName });
-      new RepoRunner(s, 'Other', { owner: ORG, repository: 'octo-repo', apiUrl: ctx.emulator.url, name, jit: true });
-    });
+    const build = (labels: string[]) =>
+      synthStack((s) => {
+        const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl: ctx.emulator.url, os: 'linux', architecture: 'arm64' });
+        const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl: ctx.emulator.url, name, jit: true, labels });
+        const script = runner.installScript(download, { installDir });
+        new NullResource(s, 'Vm', { triggers: { user_data: script } });
+        new TerraformOutput(s, 'script', { value: script, sensitive: true });
+        new TerraformOutput(s, 'runner_name', { value: runner.runnerName });
+        new RepoRunner(s, 'Other', { owner: ORG, repository: 'octo-repo', apiUrl: ctx.emulator.url, name, jit: true });
+      });
     const jitMinted = () => ctx.emulator.tokensIssued.filter((t) => t.kind === 'jit').length;
     const before = jitMinted();
     const ws = await Workspace.init(engine, build(['blue']), ctx.credential);

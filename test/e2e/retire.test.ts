@@ -14,20 +14,21 @@ describe.each(engines().map((e) => [e.id, e] as const))('retiring runners on %s'
     const apiUrl = ctx.emulator.url;
     const installDir = tempDir('runner-');
     type Version = 'all' | 'retired' | 'gone';
-    const build = (v: Version) => synthStack((s) => {
-      new OrgRunner(s, 'Keep', { org: ORG, apiUrl, name: `${p}-keep` });
-      if (v === 'all') {
-        const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl, os: 'linux', architecture: 'x64' });
-        const old = new OrgRunner(s, 'Old', { org: ORG, apiUrl, name: `${p}-old` });
-        new TerraformOutput(s, 'script', { value: old.installScript(download, { installDir }), sensitive: true });
-        new OrgRunner(s, 'OldJit', { org: ORG, apiUrl, name: `${p}-jit`, jit: true });
-        new OrgRunner(s, 'Dropped', { org: ORG, apiUrl, name: `${p}-dropped`, jit: true });
-      }
-      if (v === 'retired') {
-        new RetiredRunner(s, 'Old');
-        new RetiredRunner(s, 'OldJit', { busyTimeout: 30 });
-      }
-    });
+    const build = (v: Version) =>
+      synthStack((s) => {
+        new OrgRunner(s, 'Keep', { org: ORG, apiUrl, name: `${p}-keep` });
+        if (v === 'all') {
+          const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl, os: 'linux', architecture: 'x64' });
+          const old = new OrgRunner(s, 'Old', { org: ORG, apiUrl, name: `${p}-old` });
+          new TerraformOutput(s, 'script', { value: old.installScript(download, { installDir }), sensitive: true });
+          new OrgRunner(s, 'OldJit', { org: ORG, apiUrl, name: `${p}-jit`, jit: true });
+          new OrgRunner(s, 'Dropped', { org: ORG, apiUrl, name: `${p}-dropped`, jit: true });
+        }
+        if (v === 'retired') {
+          new RetiredRunner(s, 'Old');
+          new RetiredRunner(s, 'OldJit', { busyTimeout: 30 });
+        }
+      });
     const ws = await Workspace.init(engine, build('all'), ctx.credential);
     await ws.apply();
     expect((await runInstallScript((await ws.outputs()).script)).code).toBe(0);

@@ -26,8 +26,17 @@ export function testApp(permissions: SeedApp['permissions']) {
     ...ids,
     seed,
     privateKey,
-    privateKeyLines: privateKey.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----')),
-    env: { GITHUB_TOKEN: '', GH_TOKEN: '', GITHUB_APP_ID: ids.appId, GITHUB_APP_INSTALLATION_ID: ids.installationId, GITHUB_APP_PRIVATE_KEY: privateKey },
+    privateKeyLines: privateKey
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length >= 16 && !l.startsWith('-----')),
+    env: {
+      GITHUB_TOKEN: '',
+      GH_TOKEN: '',
+      GITHUB_APP_ID: ids.appId,
+      GITHUB_APP_INSTALLATION_ID: ids.installationId,
+      GITHUB_APP_PRIVATE_KEY: privateKey,
+    },
   };
 }
 
@@ -73,7 +82,11 @@ export function copyStack(dir: string): string {
 /** One engine working on one stack directory with the canary credential in its environment. */
 export class Workspace {
   public readonly log: string[] = [];
-  constructor(public readonly engine: Engine, public readonly dir: string, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    public readonly engine: Engine,
+    public readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   public static async init(engine: Engine, dir: string, credential: string, extra: NodeJS.ProcessEnv = {}): Promise<Workspace> {
     const ws = new Workspace(engine, copyStack(dir), engineEnv(engine, { GITHUB_TOKEN: credential, ...extra }));
@@ -125,7 +138,9 @@ export class Workspace {
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
         const p = path.join(d, e.name);
-        if (e.isDirectory()) { if (e.name !== '.terraform' && e.name !== 'providers') walk(p); } else texts.push(fs.readFileSync(p, 'latin1'));
+        if (e.isDirectory()) {
+          if (e.name !== '.terraform' && e.name !== 'providers') walk(p);
+        } else texts.push(fs.readFileSync(p, 'latin1'));
       }
     };
     walk(this.dir);
@@ -155,7 +170,8 @@ export function replaceConfig(ws: Workspace, newStackDir: string): void {
 /** Deletes a runner behind Terraform's back, as a person in GitHub's UI would. */
 export async function deleteRunnerDirectly(emulator: Emulator, credential: string, scopePath: string, id: number): Promise<number> {
   const res = await fetch(`${emulator.url}${scopePath}/actions/runners/${id}`, {
-    method: 'DELETE', headers: { authorization: `Bearer ${credential}`, accept: 'application/vnd.github+json' },
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${credential}`, accept: 'application/vnd.github+json' },
   });
   return res.status;
 }

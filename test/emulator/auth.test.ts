@@ -53,7 +53,11 @@ beforeAll(async () => {
         { token: fine.repoRead, kind: 'fine-grained', permissions: { administration: 'read' } },
         { token: fine.repoWrite, kind: 'fine-grained', permissions: { administration: 'write' } },
         { token: fine.orgWrite, kind: 'fine-grained', permissions: { organization_self_hosted_runners: 'write' } },
-        { token: fine.everything, kind: 'fine-grained', permissions: { administration: 'write', organization_self_hosted_runners: 'write', enterprise_administration: 'write' } },
+        {
+          token: fine.everything,
+          kind: 'fine-grained',
+          permissions: { administration: 'write', organization_self_hosted_runners: 'write', enterprise_administration: 'write' },
+        },
       ],
       apps: [
         {
@@ -90,9 +94,14 @@ describe('authentication', () => {
   test('every answer carries rate-limit headers, a request id, X-OAuth-Scopes and X-Accepted-OAuth-Scopes', async () => {
     const expected = { repo: 'repo', org: 'admin:org', enterprise: 'manage_runners:enterprise, admin:enterprise' };
     for (const s of SCOPES) {
-      for (const [path, method] of [[`${s.prefix}/actions/runners`, 'GET'], [`${s.prefix}/actions/runners/4242`, 'GET'], [`${s.prefix}/actions/runners/registration-token`, 'POST']]) {
+      for (const [path, method] of [
+        [`${s.prefix}/actions/runners`, 'GET'],
+        [`${s.prefix}/actions/runners/4242`, 'GET'],
+        [`${s.prefix}/actions/runners/registration-token`, 'POST'],
+      ]) {
         const a = await call(emu, method, path, { token: classic.all });
-        for (const h of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-ratelimit-used']) expect(a.headers.get(h)).toMatch(/^\d+$/);
+        for (const h of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-ratelimit-used'])
+          expect(a.headers.get(h)).toMatch(/^\d+$/);
         expect(a.headers.get('x-ratelimit-resource')).toBe('core');
         expect(a.headers.get('x-github-request-id')).toMatch(/^[0-9A-F:]+$/);
         expect(a.headers.get('x-oauth-scopes')).toBe('repo, admin:org, manage_runners:enterprise');
@@ -165,7 +174,10 @@ describe('GitHub App', () => {
     expect(a.body.token).toMatch(/^ghs_[A-Za-z0-9]{36}$/);
     expect(a.body.permissions).toEqual({ administration: 'write', organization_self_hosted_runners: 'write', metadata: 'read' });
     expect(Date.parse(a.body.expires_at) - emu.clock.now()).toBeGreaterThan(3590_000);
-    const ghes = await call(emu, 'POST', `/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`, { auth: `Bearer ${appJwt(emu)}`, body: { permissions: { administration: 'read' } } });
+    const ghes = await call(emu, 'POST', `/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`, {
+      auth: `Bearer ${appJwt(emu)}`,
+      body: { permissions: { administration: 'read' } },
+    });
     expect(ghes.status).toBe(201);
     expect(ghes.body.permissions).toEqual({ administration: 'read' });
     expect(emu.tokensIssued.filter((t) => t.kind === 'installation').length).toBeGreaterThanOrEqual(2);
@@ -174,11 +186,21 @@ describe('GitHub App', () => {
   test('installation tokens work at repo and org scope, are refused at enterprise scope, and expire after an hour', async () => {
     const token = await installationToken();
     expect((await call(emu, 'POST', `${repo.prefix}/actions/runners/registration-token`, { token })).status).toBe(201);
-    expect((await call(emu, 'POST', `${org.prefix}/actions/runners/generate-jitconfig`, { token, body: { name: 'app-jit', runner_group_id: 1, labels: ['a'] } })).status).toBe(201);
+    expect(
+      (
+        await call(emu, 'POST', `${org.prefix}/actions/runners/generate-jitconfig`, {
+          token,
+          body: { name: 'app-jit', runner_group_id: 1, labels: ['a'] },
+        })
+      ).status,
+    ).toBe(201);
     const refused = await call(emu, 'GET', `${ent.prefix}/actions/runners`, { token });
     expect(refused.status).toBe(403);
     expect(refused.body.message).toBe('Resource not accessible by integration');
-    const limited = await call(emu, 'POST', `/app/installations/${INSTALLATION_ID}/access_tokens`, { auth: `Bearer ${appJwt(emu)}`, body: { permissions: { administration: 'read' } } });
+    const limited = await call(emu, 'POST', `/app/installations/${INSTALLATION_ID}/access_tokens`, {
+      auth: `Bearer ${appJwt(emu)}`,
+      body: { permissions: { administration: 'read' } },
+    });
     const denied = await call(emu, 'POST', `${repo.prefix}/actions/runners/registration-token`, { token: limited.body.token });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('x-accepted-github-permissions')).toBe('administration=write');
@@ -205,7 +227,10 @@ describe('GitHub App', () => {
     }
     expect((await call(emu, 'POST', path, { token: classic.all })).status).toBe(401);
     expect((await call(emu, 'POST', '/app/installations/1/access_tokens', { auth: `Bearer ${appJwt(emu)}` })).status).toBe(404);
-    const tooMuch = await call(emu, 'POST', path, { auth: `Bearer ${appJwt(emu)}`, body: { permissions: { administration: 'write', contents: 'write' } } });
+    const tooMuch = await call(emu, 'POST', path, {
+      auth: `Bearer ${appJwt(emu)}`,
+      body: { permissions: { administration: 'write', contents: 'write' } },
+    });
     expect(tooMuch.status).toBe(422);
     const onRunners = await call(emu, 'GET', `${org.prefix}/actions/runners`, { auth: `Bearer ${appJwt(emu)}` });
     expect(onRunners.status).toBe(403);
@@ -242,7 +267,15 @@ describe('primary rate limit', () => {
   test('per credential and hour on the emulator clock; exhausted answers 403 with remaining 0', async () => {
     const a = fakeToken();
     const b = fakeToken();
-    const limited = await startEmulator({ seed: { rateLimit: 3, tokens: [{ token: a, kind: 'classic', scopes: ['admin:org'] }, { token: b, kind: 'classic', scopes: ['admin:org'] }] } });
+    const limited = await startEmulator({
+      seed: {
+        rateLimit: 3,
+        tokens: [
+          { token: a, kind: 'classic', scopes: ['admin:org'] },
+          { token: b, kind: 'classic', scopes: ['admin:org'] },
+        ],
+      },
+    });
     try {
       const path = `${org.prefix}/actions/runners`;
       const remaining: string[] = [];
@@ -296,7 +329,9 @@ describe('request log', () => {
     ]);
     expect(emu.requests[1].query).toBe('name=x&access_token=REDACTED');
     expect(emu.requests.every((r) => Math.abs(r.at - emu.clock.now()) < 60_000)).toBe(true);
-    const logged = JSON.stringify(emu.requests) + (await (await fetch(`${emu.url}/_emulator/requests`, { headers: { authorization: `Bearer ${emu.adminToken}` } })).text());
+    const logged =
+      JSON.stringify(emu.requests) +
+      (await (await fetch(`${emu.url}/_emulator/requests`, { headers: { authorization: `Bearer ${emu.adminToken}` } })).text());
     for (const secret of [canary, unknownCanary, minted.body.token, inst.body.token]) expect(logged).not.toContain(secret);
   });
 });

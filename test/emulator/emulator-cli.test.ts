@@ -17,7 +17,8 @@ beforeAll(async () => {
   const esbuild = require('esbuild');
   await esbuild.build({
     stdin: {
-      contents: "import { runEmulatorCli } from './emulator-cli';\nrunEmulatorCli(process.argv.slice(2)).catch((e) => { console.error(e.message); process.exitCode = 1; });\n",
+      contents:
+        "import { runEmulatorCli } from './emulator-cli';\nrunEmulatorCli(process.argv.slice(2)).catch((e) => { console.error(e.message); process.exitCode = 1; });\n",
       resolveDir: path.join(__dirname, '..', '..', 'lib', 'emulator'),
       loader: 'ts',
     },
@@ -38,7 +39,10 @@ interface Started {
 
 function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: string[] = [];
     let err = '';
     let buf = '';
@@ -63,7 +67,9 @@ test('prints its URL first, then a generated token once; serves until SIGTERM', 
   expect(s.lines[1]).toMatch(/^GITHUB_TOKEN=ghp_[A-Za-z0-9]{36}$/);
   const token = s.lines[1].slice('GITHUB_TOKEN='.length);
   for (const base of ['', '/api/v3']) {
-    expect((await call(s.lines[0], 'POST', `${base}/enterprises/octo-enterprise/actions/runners/registration-token`, { token })).status).toBe(201);
+    expect(
+      (await call(s.lines[0], 'POST', `${base}/enterprises/octo-enterprise/actions/runners/registration-token`, { token })).status,
+    ).toBe(201);
   }
   expect(s.stderr()).not.toContain(token);
   s.child.kill('SIGTERM');
@@ -80,7 +86,9 @@ test('GITHUB_TOKEN from the environment is accepted and never printed; --seed an
   const url = s.lines[0];
   const dl = await call(url, 'GET', '/orgs/cli-org/actions/runners/downloads', { token });
   expect(dl.body.map((d: { filename: string }) => d.filename)).toEqual([
-    'actions-runner-linux-x64-2.320.0.tar.gz', 'actions-runner-linux-arm64-2.320.0.tar.gz', 'actions-runner-win-x64-2.320.0.zip',
+    'actions-runner-linux-x64-2.320.0.tar.gz',
+    'actions-runner-linux-arm64-2.320.0.tar.gz',
+    'actions-runner-win-x64-2.320.0.zip',
   ]);
   const groups = await call(url, 'GET', '/orgs/cli-org/actions/runner-groups', { token: 'example-fine-grained-token-value' });
   expect(groups.body.runner_groups.map((g: { name: string }) => g.name)).toEqual(['Default', 'linux-fleet']);
@@ -113,7 +121,12 @@ test('in-process: help, and an AbortSignal stops it', async () => {
 
   const out: string[] = [];
   const ac = new AbortController();
-  const done = runEmulatorCli([], { stdout: (l) => out.push(l), stderr: () => undefined, env: { GITHUB_TOKEN: 'in-process-test-token' }, signal: ac.signal });
+  const done = runEmulatorCli([], {
+    stdout: (l) => out.push(l),
+    stderr: () => undefined,
+    env: { GITHUB_TOKEN: 'in-process-test-token' },
+    signal: ac.signal,
+  });
   while (out.length === 0) await new Promise((r) => setTimeout(r, 10));
   expect((await call(out[0], 'GET', '/repos/octo-org/octo-repo/actions/runners', { token: 'in-process-test-token' })).status).toBe(200);
   ac.abort();

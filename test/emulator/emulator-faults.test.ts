@@ -23,7 +23,9 @@ async function raw(path: string, init: RequestInit = {}): Promise<{ status: numb
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(emu.url + path, {
-    method, headers: { 'content-type': 'application/json', authorization: `Bearer ${emu.adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${emu.adminToken}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -47,7 +49,8 @@ describe('in-process faults', () => {
 
   test('times: 0 applies until clearFaults; method and path narrow the match', async () => {
     emu.addFault({ method: 'POST', path: '/registration-token$', status: 502, times: 0 });
-    for (let i = 0; i < 3; i++) expect((await raw('/orgs/octo-org/actions/runners/registration-token', { method: 'POST' })).status).toBe(502);
+    for (let i = 0; i < 3; i++)
+      expect((await raw('/orgs/octo-org/actions/runners/registration-token', { method: 'POST' })).status).toBe(502);
     expect((await raw(LIST)).status).toBe(200);
     expect((await raw('/orgs/octo-org/actions/runners/remove-token', { method: 'POST' })).status).toBe(201);
     emu.clearFaults();
@@ -135,7 +138,12 @@ describe('HTTP controls under /_emulator/', () => {
     expect((await control('POST', '/_emulator/tokens', { token: 'x', kind: 'classic' })).status).toBe(400);
 
     expect((await control('POST', '/_emulator/scopes', { scope: 'repo:octo-org/http-repo' })).status).toBe(204);
-    const created = await control('POST', '/_emulator/runners', { scope: 'repo:octo-org/http-repo', name: 'via-http', labels: ['x'], status: 'online' });
+    const created = await control('POST', '/_emulator/runners', {
+      scope: 'repo:octo-org/http-repo',
+      name: 'via-http',
+      labels: ['x'],
+      status: 'online',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'via-http', status: 'online', scope: 'repo:octo-org/http-repo' });
     const patched = await control('PATCH', `/_emulator/runners/${created.body.id}`, { busy: true });

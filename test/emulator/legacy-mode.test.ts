@@ -23,7 +23,10 @@ async function emulator(opts: Parameters<typeof startEmulator>[0] = {}): Promise
 afterAll(() => Promise.all(emulators.map((e) => e.close())));
 
 async function get(emu: Emulator | string, path: string, credential = token, method = 'GET'): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${typeof emu === 'string' ? emu : emu.url}${path}`, { method, headers: { authorization: `token ${credential}` } });
+  const res = await fetch(`${typeof emu === 'string' ? emu : emu.url}${path}`, {
+    method,
+    headers: { authorization: `token ${credential}` },
+  });
   const text = await res.text();
   return { status: res.status, body: text === '' ? undefined : JSON.parse(text) };
 }
@@ -100,17 +103,42 @@ test('G10: emulator --help documents every flag and the seed format; --org, --st
   await runEmulatorCli(['--help'], { stdout: (l) => lines.push(l) });
   const help = lines.join('\n');
   expect(help).toBe(HELP);
-  for (const flag of ['--port', '--seed', '--latency', '--org', '--repo', '--enterprise', '--strict-scopes', '--ghes-legacy', '--no-name-filter']) {
+  for (const flag of [
+    '--port',
+    '--seed',
+    '--latency',
+    '--org',
+    '--repo',
+    '--enterprise',
+    '--strict-scopes',
+    '--ghes-legacy',
+    '--no-name-filter',
+  ]) {
     expect(help).toContain(`  ${flag}`);
   }
-  for (const field of ['"enterprises"', '"orgs"', '"repos"', '"publicRepos"', '"tokens"', '"apps"', '"runnerVersion"', '"platforms"', '"runnerGroups"', '"tempDownloadTokens"', '"rateLimit"']) {
+  for (const field of [
+    '"enterprises"',
+    '"orgs"',
+    '"repos"',
+    '"publicRepos"',
+    '"tokens"',
+    '"apps"',
+    '"runnerVersion"',
+    '"platforms"',
+    '"runnerGroups"',
+    '"tempDownloadTokens"',
+    '"rateLimit"',
+  ]) {
     expect(help).toContain(field);
   }
 
   const out: string[] = [];
   const stop = new AbortController();
   const running = runEmulatorCli(['--org', 'acme', '--strict-scopes', '--ghes-legacy'], {
-    stdout: (l) => out.push(l), stderr: () => undefined, env: { GITHUB_TOKEN: token }, signal: stop.signal,
+    stdout: (l) => out.push(l),
+    stderr: () => undefined,
+    env: { GITHUB_TOKEN: token },
+    signal: stop.signal,
   });
   for (let i = 0; i < 500 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   try {

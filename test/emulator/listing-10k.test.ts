@@ -25,7 +25,8 @@ async function get(path: string): Promise<{ body: { total_count: number; runners
 }
 
 test('10,000 runners list in 100 pages in id order, and each is found by name in one request', async () => {
-  for (let i = 0; i < 10_000; i++) emu.createRunner('org:octo-org', { name: `runner-${i}`, labels: ['bulk'], status: i % 2 ? 'online' : 'offline' });
+  for (let i = 0; i < 10_000; i++)
+    emu.createRunner('org:octo-org', { name: `runner-${i}`, labels: ['bulk'], status: i % 2 ? 'online' : 'offline' });
   expect(emu.runners('org:octo-org')).toHaveLength(10_000);
 
   const ids: number[] = [];

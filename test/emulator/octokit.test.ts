@@ -22,7 +22,10 @@ interface ClientResult {
 
 function runClient(scenario: string, env: Record<string, string>): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLIENT, scenario], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLIENT, scenario], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -46,13 +49,23 @@ describe('Octokit with a GitHub App (auth-app)', () => {
   beforeAll(async () => {
     emu = await startEmulator({
       seed: {
-        apps: [{ appId: '77', installationId: '88', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), permissions: { administration: 'write', organization_self_hosted_runners: 'write' } }],
+        apps: [
+          {
+            appId: '77',
+            installationId: '88',
+            publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+            permissions: { administration: 'write', organization_self_hosted_runners: 'write' },
+          },
+        ],
       },
     });
   });
   afterAll(() => emu.close());
 
-  test.each([['github.com layout', ''], ['GHES layout', '/api/v3']])('%s: installation token, then runner calls; a skewed clock is corrected from the Date header', async (_n, api) => {
+  test.each([
+    ['github.com layout', ''],
+    ['GHES layout', '/api/v3'],
+  ])('%s: installation token, then runner calls; a skewed clock is corrected from the Date header', async (_n, api) => {
     emu.clearRequests();
     // Two hours ahead: the app's JWT looks expired to the emulator until auth-app corrects the skew.
     emu.clock.advance(7200);
@@ -110,14 +123,20 @@ describe('Octokit retry and throttling plugins recognize the fault helpers', () 
     expect(waits).toHaveLength(1);
     expect(Number(waits[0][1])).toBeGreaterThanOrEqual(1);
     expect(Number(waits[0][1])).toBeLessThanOrEqual(3);
-    expect(apiCalls(emu).slice(0, 2)).toEqual(['POST /orgs/octo-org/actions/runners/registration-token 403', 'POST /orgs/octo-org/actions/runners/registration-token 201']);
+    expect(apiCalls(emu).slice(0, 2)).toEqual([
+      'POST /orgs/octo-org/actions/runners/registration-token 403',
+      'POST /orgs/octo-org/actions/runners/registration-token 201',
+    ]);
   });
 
   test('server errors are retried by plugin-retry; 4xx are not', async () => {
     emu.addFault(Faults.serverError({ status: 502, path: '/registration-token$' }));
     const ok = await runClient('token', { EMU_BASE_URL: emu.url, GITHUB_TOKEN: token });
     expect(ok.error).toBeUndefined();
-    expect(apiCalls(emu).slice(0, 2)).toEqual(['POST /orgs/octo-org/actions/runners/registration-token 502', 'POST /orgs/octo-org/actions/runners/registration-token 201']);
+    expect(apiCalls(emu).slice(0, 2)).toEqual([
+      'POST /orgs/octo-org/actions/runners/registration-token 502',
+      'POST /orgs/octo-org/actions/runners/registration-token 201',
+    ]);
 
     emu.clearRequests();
     const denied = await runClient('token', { EMU_BASE_URL: emu.url, GITHUB_TOKEN: fakeToken() });

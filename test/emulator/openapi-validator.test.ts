@@ -17,7 +17,12 @@ const fixtures: { examples: Example[] } = JSON.parse(
 
 /** Turns a documented template into a concrete path (`{runner_id}` -> 23). */
 function concrete(template: string): string {
-  return template.replace('{enterprise}', 'octo-enterprise').replace('{org}', 'octo-org').replace('{owner}', 'octo-org').replace('{repo}', 'octo-repo').replace('{runner_id}', '23');
+  return template
+    .replace('{enterprise}', 'octo-enterprise')
+    .replace('{org}', 'octo-org')
+    .replace('{owner}', 'octo-org')
+    .replace('{repo}', 'octo-repo')
+    .replace('{runner_id}', '23');
 }
 
 describe('OpenAPI validator', () => {
@@ -28,19 +33,29 @@ describe('OpenAPI validator', () => {
     }
   });
 
-  test.each(fixtures.examples.map((e) => [`${e.method} ${e.path} ${e.status}`, e] as const))('accepts the reference example %s', (_name, e) => {
-    const p = concrete(e.path);
-    const specs = specsFor(p);
-    expect(specs.map((s) => s.name)).toEqual(['ghes-3.19', p.startsWith('/enterprises/') ? 'ghec' : 'api.github.com']);
-    for (const s of specs) {
-      expect(s.operation(e.method, p)?.template).toBe(e.path);
-      expect(() => s.validate(e.method, p, e.status, e.body ?? undefined)).not.toThrow();
-    }
-  });
+  test.each(fixtures.examples.map((e) => [`${e.method} ${e.path} ${e.status}`, e] as const))(
+    'accepts the reference example %s',
+    (_name, e) => {
+      const p = concrete(e.path);
+      const specs = specsFor(p);
+      expect(specs.map((s) => s.name)).toEqual(['ghes-3.19', p.startsWith('/enterprises/') ? 'ghec' : 'api.github.com']);
+      for (const s of specs) {
+        expect(s.operation(e.method, p)?.template).toBe(e.path);
+        expect(() => s.validate(e.method, p, e.status, e.body ?? undefined)).not.toThrow();
+      }
+    },
+  );
 
   test('rejects a runner without its required fields, with a wrong type, or with a bad label type', () => {
     const ghes = spec('ghes-3.19');
-    const good = { id: 23, name: 'MBP', os: 'macos', status: 'online', busy: true, labels: [{ id: 5, name: 'self-hosted', type: 'read-only' }] };
+    const good = {
+      id: 23,
+      name: 'MBP',
+      os: 'macos',
+      status: 'online',
+      busy: true,
+      labels: [{ id: 5, name: 'self-hosted', type: 'read-only' }],
+    };
     expect(() => ghes.validate('GET', '/orgs/octo-org/actions/runners/23', 200, good)).not.toThrow();
     expect(() => ghes.validate('GET', '/orgs/octo-org/actions/runners/23', 200, { ...good, busy: undefined })).toThrow(/busy/);
     expect(() => ghes.validate('GET', '/orgs/octo-org/actions/runners/23', 200, { ...good, id: '23' })).toThrow(/must be integer/);
@@ -59,7 +74,9 @@ describe('OpenAPI validator', () => {
   test('resolves $refs through components/responses (JIT config, labels, validation errors)', () => {
     const ghes = spec('ghes-3.19');
     const runner = { id: 1, name: 'r', os: 'unknown', status: 'offline', busy: false, labels: [] };
-    expect(() => ghes.validate('POST', '/orgs/o/actions/runners/generate-jitconfig', 201, { runner, encoded_jit_config: 'abc' })).not.toThrow();
+    expect(() =>
+      ghes.validate('POST', '/orgs/o/actions/runners/generate-jitconfig', 201, { runner, encoded_jit_config: 'abc' }),
+    ).not.toThrow();
     expect(() => ghes.validate('POST', '/orgs/o/actions/runners/generate-jitconfig', 201, { runner })).toThrow(/encoded_jit_config/);
     expect(() => ghes.validate('POST', '/orgs/o/actions/runners/generate-jitconfig', 422, { message: 'x' })).toThrow(/documentation_url/);
     expect(() => ghes.validate('DELETE', '/orgs/o/actions/runners/1/labels', 200, { total_count: 1 })).toThrow(/labels/);

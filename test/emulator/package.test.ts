@@ -13,8 +13,13 @@ test('G15: the tarball ships dist/emulator/index.js, its declarations and README
   const { stdout } = await exec('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
   const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
   expect(files.filter((f) => f.startsWith('dist/emulator/')).sort()).toEqual([
-    'dist/emulator/README.md', 'dist/emulator/faults.d.ts', 'dist/emulator/index.d.ts', 'dist/emulator/index.js',
-    'dist/emulator/scope-routes.d.ts', 'dist/emulator/seed.d.ts', 'dist/emulator/types.d.ts',
+    'dist/emulator/README.md',
+    'dist/emulator/faults.d.ts',
+    'dist/emulator/index.d.ts',
+    'dist/emulator/index.js',
+    'dist/emulator/scope-routes.d.ts',
+    'dist/emulator/seed.d.ts',
+    'dist/emulator/types.d.ts',
   ]);
   expect(files).toContain('dist/runtime/runtime.js');
 
@@ -23,7 +28,7 @@ test('G15: the tarball ships dist/emulator/index.js, its declarations and README
   const probe = [
     "const e = require('cdktf-github-runners/emulator');",
     "const file = require.resolve('cdktf-github-runners/emulator');",
-    "const own = Object.keys(require.cache).filter((k) => k !== file);",
+    'const own = Object.keys(require.cache).filter((k) => k !== file);',
     'e.startEmulator({ seed: { orgs: ["acme"] } }).then(async (emu) => {',
     "  console.log(JSON.stringify({ file, own, url: emu.url.startsWith('http://127.0.0.1:'), faults: typeof e.Faults.secondaryRateLimit }));",
     '  await emu.close();',

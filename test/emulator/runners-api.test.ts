@@ -36,7 +36,9 @@ describe.each(CASES)('$label', (s) => {
       expect(expires).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
       expect(expires).toBeLessThanOrEqual(emu.clock.now() + 3600_000 + 1000);
     }
-    expect(emu.tokensIssued.filter((t) => t.scope === s.ref).map((t) => t.kind)).toEqual(expect.arrayContaining(['registration', 'remove']));
+    expect(emu.tokensIssued.filter((t) => t.scope === s.ref).map((t) => t.kind)).toEqual(
+      expect.arrayContaining(['registration', 'remove']),
+    );
     expect(JSON.stringify(emu.tokensIssued)).not.toMatch(/"token"/);
   });
 
@@ -44,7 +46,13 @@ describe.each(CASES)('$label', (s) => {
     const a = await call(emu, 'GET', `${base}/downloads`, { token });
     expect(a.status).toBe(200);
     expect(a.body.map((d: { os: string; architecture: string }) => `${d.os}/${d.architecture}`)).toEqual([
-      'linux/x64', 'linux/arm', 'linux/arm64', 'osx/x64', 'osx/arm64', 'win/x64', 'win/arm64',
+      'linux/x64',
+      'linux/arm',
+      'linux/arm64',
+      'osx/x64',
+      'osx/arm64',
+      'win/x64',
+      'win/arm64',
     ]);
     for (const d of a.body) {
       expect(d.filename).toBe(`actions-runner-${d.os}-${d.architecture}-2.329.0.${d.os === 'win' ? 'zip' : 'tar.gz'}`);
@@ -56,10 +64,17 @@ describe.each(CASES)('$label', (s) => {
 
   test('JIT config: 201 with an offline ephemeral runner, 409 on the same name, 422/400 on bad bodies', async () => {
     const name = unique('jit');
-    const a = await call(emu, 'POST', `${base}/generate-jitconfig`, { token, body: { name, runner_group_id: 1, labels: ['self-hosted', 'X64', 'gpu'], work_folder: 'w' } });
+    const a = await call(emu, 'POST', `${base}/generate-jitconfig`, {
+      token,
+      body: { name, runner_group_id: 1, labels: ['self-hosted', 'X64', 'gpu'], work_folder: 'w' },
+    });
     expect(a.status).toBe(201);
     expect(a.body.runner).toMatchObject({ name, os: 'unknown', status: 'offline', busy: false, ephemeral: true, runner_group_id: 1 });
-    expect(a.body.runner.labels.map((l: { name: string; type: string }) => `${l.name}:${l.type}`)).toEqual(['self-hosted:read-only', 'X64:read-only', 'gpu:custom']);
+    expect(a.body.runner.labels.map((l: { name: string; type: string }) => `${l.name}:${l.type}`)).toEqual([
+      'self-hosted:read-only',
+      'X64:read-only',
+      'gpu:custom',
+    ]);
     const outer = JSON.parse(Buffer.from(a.body.encoded_jit_config, 'base64').toString());
     const runnerFile = JSON.parse(Buffer.from(outer['.runner'], 'base64').toString());
     expect(runnerFile).toMatchObject({ agentId: a.body.runner.id, agentName: name, workFolder: 'w', gitHubUrl: `${emu.url}${s.webPath}` });
@@ -80,7 +95,10 @@ describe.each(CASES)('$label', (s) => {
     ];
     for (const body of bad) expect((await call(emu, 'POST', `${base}/generate-jitconfig`, { token, body })).status).toBe(422);
     expect((await call(emu, 'POST', `${base}/generate-jitconfig`, { token, raw: '{"name": ' })).status).toBe(400);
-    const group = await call(emu, 'POST', `${base}/generate-jitconfig`, { token, body: { name: unique('g'), runner_group_id: 999, labels: ['x'] } });
+    const group = await call(emu, 'POST', `${base}/generate-jitconfig`, {
+      token,
+      body: { name: unique('g'), runner_group_id: 999, labels: ['x'] },
+    });
     expect(group.status).toBe(404);
   });
 
@@ -113,7 +131,12 @@ describe.each(CASES)('$label', (s) => {
     const got = await call(emu, 'GET', `${base}/${r.id}/labels`, { token });
     expect(got.status).toBe(200);
     expect(got.body.total_count).toBe(4);
-    expect(got.body.labels.map((l: { name: string; type: string }) => `${l.name}:${l.type}`)).toEqual(['self-hosted:read-only', 'Linux:read-only', 'X64:read-only', 'gpu:custom']);
+    expect(got.body.labels.map((l: { name: string; type: string }) => `${l.name}:${l.type}`)).toEqual([
+      'self-hosted:read-only',
+      'Linux:read-only',
+      'X64:read-only',
+      'gpu:custom',
+    ]);
 
     const added = await call(emu, 'POST', `${base}/${r.id}/labels`, { token, body: { labels: ['big', 'GPU'] } });
     expect(added.status).toBe(200);
@@ -135,7 +158,11 @@ describe.each(CASES)('$label', (s) => {
     expect(names(cleared)).toEqual(['self-hosted', 'Linux', 'X64']);
     const emptied = await call(emu, 'PUT', `${base}/${r.id}/labels`, { token, body: { labels: ['x'] } });
     expect(names(emptied)).toContain('x');
-    expect(names(await call(emu, 'PUT', `${base}/${r.id}/labels`, { token, body: { labels: [] } }))).toEqual(['self-hosted', 'Linux', 'X64']);
+    expect(names(await call(emu, 'PUT', `${base}/${r.id}/labels`, { token, body: { labels: [] } }))).toEqual([
+      'self-hosted',
+      'Linux',
+      'X64',
+    ]);
     expect((await call(emu, 'GET', `${base}/999999/labels`, { token })).status).toBe(404);
   });
 
@@ -158,7 +185,9 @@ describe.each(CASES)('$label', (s) => {
     expect(first.headers.get('link')).toBe(`<${url(2)}>; rel="next", <${url(lastPage)}>; rel="last"`);
 
     const middle = await call(emu, 'GET', `${base}?page=2`, { token });
-    expect(middle.headers.get('link')).toBe(`<${url(1)}>; rel="prev", <${url(3)}>; rel="next", <${url(lastPage)}>; rel="last", <${url(1)}>; rel="first"`);
+    expect(middle.headers.get('link')).toBe(
+      `<${url(1)}>; rel="prev", <${url(3)}>; rel="next", <${url(lastPage)}>; rel="last", <${url(1)}>; rel="first"`,
+    );
     const last = await call(emu, 'GET', `${base}?page=${lastPage}`, { token });
     expect(last.headers.get('link')).toBe(`<${url(lastPage - 1)}>; rel="prev", <${url(1)}>; rel="first"`);
     expect(last.body.runners).toHaveLength(total - 30 * (lastPage - 1));
@@ -182,13 +211,22 @@ describe('runner groups', () => {
         [2, 'linux-fleet', false],
       ]);
       const ent = await call(emu, 'GET', `${api}/enterprises/octo-enterprise/actions/runner-groups`, { token });
-      expect(ent.body).toMatchObject({ total_count: 2, runner_groups: [{ id: 1, name: 'Default' }, { id: 42, name: 'shared' }] });
+      expect(ent.body).toMatchObject({
+        total_count: 2,
+        runner_groups: [
+          { id: 1, name: 'Default' },
+          { id: 42, name: 'shared' },
+        ],
+      });
       expect((await call(emu, 'GET', `${api}/repos/octo-org/octo-repo/actions/runner-groups`, { token })).status).toBe(404);
     }
   });
 
   test('a JIT runner joins a seeded group by id', async () => {
-    const a = await call(emu, 'POST', '/orgs/octo-org/actions/runners/generate-jitconfig', { token, body: { name: 'grouped', runner_group_id: 2, labels: ['x'] } });
+    const a = await call(emu, 'POST', '/orgs/octo-org/actions/runners/generate-jitconfig', {
+      token,
+      body: { name: 'grouped', runner_group_id: 2, labels: ['x'] },
+    });
     expect(a.status).toBe(201);
     expect(a.body.runner.runner_group_id).toBe(2);
   });

@@ -77,5 +77,7 @@ test('off unless the seed asks: a burst of writes is never refused', async () =>
 });
 
 test('a seed with a bad value fails with one line naming the field', async () => {
-  await expect(startEmulator({ seed: { secondaryLimits: { maxConcurrent: 0 } } })).rejects.toThrow('Seed secondaryLimits.maxConcurrent 0 must be an integer >= 1');
+  await expect(startEmulator({ seed: { secondaryLimits: { maxConcurrent: 0 } } })).rejects.toThrow(
+    'Seed secondaryLimits.maxConcurrent 0 must be an integer >= 1',
+  );
 });

@@ -27,7 +27,10 @@ const outputs: string[] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({
-    seed: { tokens: [{ token, kind: 'classic', scopes: ['repo', 'admin:org', 'manage_runners:enterprise'] }], runnerGroups: [{ scope: 'enterprise:octo-enterprise', name: 'shared' }] },
+    seed: {
+      tokens: [{ token, kind: 'classic', scopes: ['repo', 'admin:org', 'manage_runners:enterprise'] }],
+      runnerGroups: [{ scope: 'enterprise:octo-enterprise', name: 'shared' }],
+    },
   });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'emulator-stubs-'));
   toolDir = path.join(work, 'tools');
@@ -95,13 +98,36 @@ describe('registration-token lifecycle with config.sh, run.sh and svc.sh', () =>
     dir = await install();
     const reg = await mintToken(emu, token, org);
     secrets.push(reg);
-    const r = await run('./config.sh', ['--unattended', '--url', `${emu.url}${org.webPath}`, '--token', reg, '--name', 'stub-1', '--labels', 'gpu,big', '--work', 'w', '--disableupdate'], dir);
+    const r = await run(
+      './config.sh',
+      [
+        '--unattended',
+        '--url',
+        `${emu.url}${org.webPath}`,
+        '--token',
+        reg,
+        '--name',
+        'stub-1',
+        '--labels',
+        'gpu,big',
+        '--work',
+        'w',
+        '--disableupdate',
+      ],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Runner successfully added');
     const runner = runnerNamed(org.ref, 'stub-1')!;
     expect(runner).toMatchObject({ status: 'offline', busy: false, os: 'linux', jit: false, ephemeral: false });
-    expect(runner.labels.map((l) => `${l.name}:${l.type}`)).toEqual(['self-hosted:read-only', 'Linux:read-only', 'X64:read-only', 'gpu:custom', 'big:custom']);
+    expect(runner.labels.map((l) => `${l.name}:${l.type}`)).toEqual([
+      'self-hosted:read-only',
+      'Linux:read-only',
+      'X64:read-only',
+      'gpu:custom',
+      'big:custom',
+    ]);
     const runnerFile = JSON.parse(fs.readFileSync(path.join(dir, '.runner'), 'utf8'));
     expect(runnerFile).toMatchObject({ agentId: runner.id, agentName: 'stub-1', workFolder: 'w', gitHubUrl: `${emu.url}/octo-org` });
     expect(fs.existsSync(path.join(dir, 'w'))).toBe(true);
@@ -154,7 +180,9 @@ describe('config.sh fails like the real one', () => {
   test('missing --url or --token, unknown arguments', async () => {
     const dir = await install('osx/arm64');
     expect((await run('./config.sh', ['--unattended', '--token', 'X'], dir)).stderr).toMatch(/Invalid configuration provided for url/);
-    expect((await run('./config.sh', ['--unattended', '--url', `${emu.url}/octo-org`], dir)).stderr).toMatch(/Invalid configuration provided for token/);
+    expect((await run('./config.sh', ['--unattended', '--url', `${emu.url}/octo-org`], dir)).stderr).toMatch(
+      /Invalid configuration provided for token/,
+    );
     expect((await run('./config.sh', ['--bogus'], dir)).stderr).toMatch(/Unrecognized command-line input arguments/);
     expect((await run('./config.sh', ['--url'], dir)).code).not.toBe(0);
   });
@@ -179,7 +207,11 @@ describe('config.sh fails like the real one', () => {
     const a = await run('./config.sh', ['--unattended', '--url', url, '--token', reg, '--name', 'taken'], await install());
     expect(a.code).not.toBe(0);
     expect(a.stderr).toMatch(/same name/);
-    const b = await run('./config.sh', ['--unattended', '--url', url, '--token', reg, '--name', 'taken', '--replace', '--labels', 'new'], await install());
+    const b = await run(
+      './config.sh',
+      ['--unattended', '--url', url, '--token', reg, '--name', 'taken', '--replace', '--labels', 'new'],
+      await install(),
+    );
     expect(b.code).toBe(0);
     const replaced = runnerNamed(repo.ref, 'taken')!;
     expect(replaced.id).toBe(existing.id);
@@ -190,8 +222,12 @@ describe('config.sh fails like the real one', () => {
     const reg = await mintToken(emu, token, org);
     secrets.push(reg);
     const dir = await install();
-    expect((await run('./config.sh', ['--unattended', '--url', `${emu.url}${repo.webPath}`, '--token', reg], dir)).stderr).toMatch(/another scope/);
-    expect((await run('./config.sh', ['--unattended', '--url', `${emu.url}/no-such-org`, '--token', reg], dir)).stderr).toMatch(/names no enterprise/);
+    expect((await run('./config.sh', ['--unattended', '--url', `${emu.url}${repo.webPath}`, '--token', reg], dir)).stderr).toMatch(
+      /another scope/,
+    );
+    expect((await run('./config.sh', ['--unattended', '--url', `${emu.url}/no-such-org`, '--token', reg], dir)).stderr).toMatch(
+      /names no enterprise/,
+    );
   });
 
   test('enterprise URL with --runnergroup, --ephemeral and --no-default-labels', async () => {
@@ -199,8 +235,28 @@ describe('config.sh fails like the real one', () => {
     secrets.push(reg);
     const dir = await install('linux/arm64');
     const url = `${emu.url}${ent.webPath}`;
-    expect((await run('./config.sh', ['--unattended', '--url', url, '--token', reg, '--runnergroup', 'nope'], dir)).stderr).toMatch(/Could not find any self-hosted runner group named "nope"/);
-    const r = await run('./config.sh', ['--unattended', '--url', url, '--token', reg, '--name', 'ent-1', '--runnergroup', 'shared', '--ephemeral', '--no-default-labels', '--labels', 'only'], dir);
+    expect((await run('./config.sh', ['--unattended', '--url', url, '--token', reg, '--runnergroup', 'nope'], dir)).stderr).toMatch(
+      /Could not find any self-hosted runner group named "nope"/,
+    );
+    const r = await run(
+      './config.sh',
+      [
+        '--unattended',
+        '--url',
+        url,
+        '--token',
+        reg,
+        '--name',
+        'ent-1',
+        '--runnergroup',
+        'shared',
+        '--ephemeral',
+        '--no-default-labels',
+        '--labels',
+        'only',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(runnerNamed(ent.ref, 'ent-1')).toMatchObject({ runnerGroupId: 2, ephemeral: true, labels: [{ name: 'only', type: 'custom' }] });
   });
@@ -208,7 +264,10 @@ describe('config.sh fails like the real one', () => {
 
 describe('JIT', () => {
   test('run.sh --jitconfig brings the JIT runner online', async () => {
-    const a = await call(emu, 'POST', `/api/v3${org.prefix}/actions/runners/generate-jitconfig`, { token, body: { name: 'jit-1', runner_group_id: 1, labels: ['self-hosted', 'jit'] } });
+    const a = await call(emu, 'POST', `/api/v3${org.prefix}/actions/runners/generate-jitconfig`, {
+      token,
+      body: { name: 'jit-1', runner_group_id: 1, labels: ['self-hosted', 'jit'] },
+    });
     expect(a.status).toBe(201);
     secrets.push(a.body.encoded_jit_config);
     expect(runnerNamed(org.ref, 'jit-1')).toMatchObject({ status: 'offline', os: 'unknown' });
@@ -240,7 +299,9 @@ describe('archives', () => {
     expect(sha256(a.bytes)).toBe(sha256(b.bytes));
     const other = await startEmulator();
     try {
-      expect(sha256((await download(`${other.url}/_emulator/downloads/v2.300.0/actions-runner-linux-x64-2.300.0.tar.gz`)).bytes)).toBe(sha256(a.bytes));
+      expect(sha256((await download(`${other.url}/_emulator/downloads/v2.300.0/actions-runner-linux-x64-2.300.0.tar.gz`)).bytes)).toBe(
+        sha256(a.bytes),
+      );
     } finally {
       await other.close();
     }
@@ -249,7 +310,11 @@ describe('archives', () => {
     expect((await run('tar', ['-xzf', 'r.tgz'], dir, true)).code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'bin', 'stub-lib.sh'), 'utf8')).toContain("RUNNER_VERSION='2.300.0'");
     expect(fs.statSync(path.join(dir, 'config.sh')).mode & 0o111).toBeTruthy();
-    for (const bad of ['v2.300.0/actions-runner-linux-x64-2.301.0.tar.gz', 'v2.300.0/actions-runner-win-x64-2.300.0.tar.gz', 'v2.300.0/actions-runner-beos-x64-2.300.0.tar.gz']) {
+    for (const bad of [
+      'v2.300.0/actions-runner-linux-x64-2.301.0.tar.gz',
+      'v2.300.0/actions-runner-win-x64-2.300.0.tar.gz',
+      'v2.300.0/actions-runner-beos-x64-2.300.0.tar.gz',
+    ]) {
       expect((await download(`${emu.url}/_emulator/downloads/${bad}`)).status).toBe(404);
     }
   });
@@ -271,7 +336,9 @@ describe('archives', () => {
 
   test('GHES temp download tokens: listed with the downloads and required as Bearer', async () => {
     const ghesToken = fakeToken();
-    const ghes = await startEmulator({ seed: { tempDownloadTokens: true, tokens: [{ token: ghesToken, kind: 'classic', scopes: ['admin:org'] }] } });
+    const ghes = await startEmulator({
+      seed: { tempDownloadTokens: true, tokens: [{ token: ghesToken, kind: 'classic', scopes: ['admin:org'] }] },
+    });
     try {
       const list = await call(ghes, 'GET', '/api/v3/orgs/octo-org/actions/runners/downloads', { token: ghesToken });
       const d = list.body[0];

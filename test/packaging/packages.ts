@@ -12,7 +12,10 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const PACKAGES = path.join(ROOT, 'dist', 'packages');
 export const CACHE = path.join(ROOT, '.e2e-cache', 'packaging');
 
-export interface Run { code: number; out: string }
+export interface Run {
+  code: number;
+  out: string;
+}
 
 export function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeout = 300_000): Promise<Run> {
   return new Promise((resolve) => {
@@ -78,7 +81,10 @@ export async function cachedDir(name: string, key: string, prepare: (dir: string
       break;
     } catch (e: any) {
       if (e.code !== 'EEXIST') throw e;
-      if (!holderAlive(lock)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
+      if (!holderAlive(lock)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
       await new Promise((r) => setTimeout(r, 500));
       if (ready()) return dir;
     }
@@ -87,7 +93,8 @@ export async function cachedDir(name: string, key: string, prepare: (dir: string
     if (ready()) return dir;
     // Preparations for other keys are never reused: they go.
     for (const f of fs.readdirSync(CACHE)) {
-      if (f.startsWith(`${name}-`) && !f.startsWith(`${name}-${hash}`) && !f.endsWith('.lock')) fs.rmSync(path.join(CACHE, f), { recursive: true, force: true });
+      if (f.startsWith(`${name}-`) && !f.startsWith(`${name}-${hash}`) && !f.endsWith('.lock'))
+        fs.rmSync(path.join(CACHE, f), { recursive: true, force: true });
     }
     fs.rmSync(dir, { recursive: true, force: true });
     const tmp = `${dir}.tmp`;
@@ -114,7 +121,13 @@ export async function pythonVenv(): Promise<string> {
   const pyVersion = (await runOk('python3', ['--version'], ROOT)).trim();
   const dir = await cachedDir('python-venv', `${packagesKey()} ${CDKTF_PYPI} ${pyVersion}`, async (d) => {
     await runOk('python3', ['-m', 'venv', d], ROOT);
-    await runOk(path.join(d, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', CDKTF_PYPI, wheel], ROOT, process.env, 600_000);
+    await runOk(
+      path.join(d, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', CDKTF_PYPI, wheel],
+      ROOT,
+      process.env,
+      600_000,
+    );
   });
   return path.join(dir, 'bin', 'python');
 }
@@ -126,12 +139,32 @@ export const NPM = ['--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=e
 /** A fresh cdktn app (package.json, main.ts compiled to main.js) with the cdktn tarball installed. */
 export async function cdktnApp(): Promise<string> {
   const tarball = packageFile('.', /^cdktn-github-runners-.*\.tgz$/);
-  return cachedDir('cdktn-app', `${packagesKey()} ${sha256File(tarball)} ${sha256File(path.join(__dirname, 'apps', 'cdktn-main.ts'))} cdktn@${CDKTN} constructs@${CONSTRUCTS_FOR_CDKTN}`, async (d) => {
-    fs.writeFileSync(path.join(d, 'package.json'), JSON.stringify({ name: 'terrain-app', private: true }));
-    await runOk('npm', ['install', ...NPM, `cdktn@${CDKTN}`, `constructs@${CONSTRUCTS_FOR_CDKTN}`, tarball], d);
-    fs.copyFileSync(path.join(__dirname, 'apps', 'cdktn-main.ts'), path.join(d, 'main.ts'));
-    // Type-checks the app as a user's editor would, against the installed package's declarations.
-    await runOk(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'commonjs',
-      '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'main.ts'], d);
-  });
+  return cachedDir(
+    'cdktn-app',
+    `${packagesKey()} ${sha256File(tarball)} ${sha256File(path.join(__dirname, 'apps', 'cdktn-main.ts'))} cdktn@${CDKTN} constructs@${CONSTRUCTS_FOR_CDKTN}`,
+    async (d) => {
+      fs.writeFileSync(path.join(d, 'package.json'), JSON.stringify({ name: 'terrain-app', private: true }));
+      await runOk('npm', ['install', ...NPM, `cdktn@${CDKTN}`, `constructs@${CONSTRUCTS_FOR_CDKTN}`, tarball], d);
+      fs.copyFileSync(path.join(__dirname, 'apps', 'cdktn-main.ts'), path.join(d, 'main.ts'));
+      // Type-checks the app as a user's editor would, against the installed package's declarations.
+      await runOk(
+        process.execPath,
+        [
+          path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+          '--strict',
+          '--skipLibCheck',
+          '--target',
+          'ES2022',
+          '--module',
+          'commonjs',
+          '--types',
+          'node',
+          '--typeRoots',
+          path.join(ROOT, 'node_modules', '@types'),
+          'main.ts',
+        ],
+        d,
+      );
+    },
+  );
 }

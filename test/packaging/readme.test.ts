@@ -15,11 +15,14 @@ function readmeBlock(first: string): string {
 
 /** A snippet as given, but talking to the emulator and writing to `outdir` instead of GitHub and cdktf.out. */
 function pointAtEmulator(code: string, language: 'ts' | 'python'): string {
-  const replaced = language === 'ts'
-    ? code.replace(/org: 'my-org'/g, "org: 'octo-org', apiUrl: process.env.GITHUB_API_URL")
-      .replace('new App()', 'new App({ outdir: process.env.OUTDIR })')
-    : `import os\n${code.replace(/org="my-org"/g, 'org="octo-org", api_url=os.environ["GITHUB_API_URL"]')
-      .replace('App()', 'App(outdir=os.environ["OUTDIR"])')}`;
+  const replaced =
+    language === 'ts'
+      ? code
+          .replace(/org: 'my-org'/g, "org: 'octo-org', apiUrl: process.env.GITHUB_API_URL")
+          .replace('new App()', 'new App({ outdir: process.env.OUTDIR })')
+      : `import os\n${code
+          .replace(/org="my-org"/g, 'org="octo-org", api_url=os.environ["GITHUB_API_URL"]')
+          .replace('App()', 'App(outdir=os.environ["OUTDIR"])')}`;
   if (replaced === code) throw new Error('the snippet no longer has the lines this test points at the emulator');
   return replaced;
 }
@@ -53,8 +56,11 @@ describe('the README snippets apply as written', () => {
     try {
       fs.writeFileSync(path.join(dir, 'main.ts'), code);
       const outdir = tempDir('readme-cdktf-');
-      const r = await run('node', ['-r', path.join(ROOT, 'scripts', 'ts-register.js'), 'main.ts'], dir,
-        { ...process.env, GITHUB_API_URL: ctx.emulator.url, OUTDIR: outdir });
+      const r = await run('node', ['-r', path.join(ROOT, 'scripts', 'ts-register.js'), 'main.ts'], dir, {
+        ...process.env,
+        GITHUB_API_URL: ctx.emulator.url,
+        OUTDIR: outdir,
+      });
       expect(r.code).toBe(0);
       await applyAndDestroy(outdir);
     } finally {
@@ -70,12 +76,32 @@ describe('the README snippets apply as written', () => {
       "import { App, TerraformOutput, TerraformStack } from 'cdktn';",
       "import { OrgRunner, RunnerDownload } from 'cdktn-github-runners';",
     ]);
-    const app = cdktf.split('\n').map((l) => (l.startsWith('import ') ? '' : l)).join('\n').replace(/^/, imports.join('\n'));
+    const app = cdktf
+      .split('\n')
+      .map((l) => (l.startsWith('import ') ? '' : l))
+      .join('\n')
+      .replace(/^/, imports.join('\n'));
     const dir = tempDir('readme-cdktn-');
     fs.symlinkSync(path.join(await cdktnApp(), 'node_modules'), path.join(dir, 'node_modules'));
     fs.writeFileSync(path.join(dir, 'main.ts'), pointAtEmulator(app, 'ts'));
-    await runOk(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'commonjs',
-      '--types', 'node', '--typeRoots', path.join(ROOT, 'node_modules', '@types'), 'main.ts'], dir);
+    await runOk(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--strict',
+        '--skipLibCheck',
+        '--target',
+        'ES2022',
+        '--module',
+        'commonjs',
+        '--types',
+        'node',
+        '--typeRoots',
+        path.join(ROOT, 'node_modules', '@types'),
+        'main.ts',
+      ],
+      dir,
+    );
     const outdir = tempDir('readme-cdktn-out-');
     const r = await run('node', ['main.js'], dir, { ...process.env, GITHUB_API_URL: ctx.emulator.url, OUTDIR: outdir });
     expect(r.code).toBe(0);

@@ -1,6 +1,13 @@
 import { TerraformStack, Testing } from 'cdktf';
 import {
-  EnterpriseRunner, EnterpriseRunnerToken, OrgRunner, OrgRunnerToken, RepoRunner, RepoRunnerToken, RunnerDownload, Runners,
+  EnterpriseRunner,
+  EnterpriseRunnerToken,
+  OrgRunner,
+  OrgRunnerToken,
+  RepoRunner,
+  RepoRunnerToken,
+  RunnerDownload,
+  Runners,
 } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/emulator';
 import { engines } from '../terraform/harness';
@@ -42,17 +49,41 @@ const REPOSITORY_RULE = /: use 1 to 100 letters, digits, '\.', '-' or '_'$/;
 const BAD_SCOPES: [string, string, Build, RegExp][] = [
   ['organization name', 'octo org', (s) => new OrgRunner(s, 'R', { org: 'octo org', apiUrl: LOCAL, name: 'r' }), LOGIN_RULE],
   ['organization name', '-octo', (s) => new OrgRunnerToken(s, 'T', { org: '-octo', apiUrl: LOCAL }), LOGIN_RULE],
-  ['organization name', 'o'.repeat(40), (s) => new RunnerDownload(s, 'D', { org: 'o'.repeat(40), apiUrl: LOCAL, os: 'linux', architecture: 'x64' }), LOGIN_RULE],
-  ['owner name', 'octo--org', (s) => new RepoRunner(s, 'R', { owner: 'octo--org', repository: 'octo-repo', apiUrl: LOCAL, name: 'r' }), LOGIN_RULE],
-  ['repository name', 'octo repo', (s) => new RepoRunnerToken(s, 'T', { owner: ORG, repository: 'octo repo', apiUrl: LOCAL }), REPOSITORY_RULE],
+  [
+    'organization name',
+    'o'.repeat(40),
+    (s) => new RunnerDownload(s, 'D', { org: 'o'.repeat(40), apiUrl: LOCAL, os: 'linux', architecture: 'x64' }),
+    LOGIN_RULE,
+  ],
+  [
+    'owner name',
+    'octo--org',
+    (s) => new RepoRunner(s, 'R', { owner: 'octo--org', repository: 'octo-repo', apiUrl: LOCAL, name: 'r' }),
+    LOGIN_RULE,
+  ],
+  [
+    'repository name',
+    'octo repo',
+    (s) => new RepoRunnerToken(s, 'T', { owner: ORG, repository: 'octo repo', apiUrl: LOCAL }),
+    REPOSITORY_RULE,
+  ],
   ['repository name', '..', (s) => new Runners(s, 'L', { owner: ORG, repository: '..', apiUrl: LOCAL }), REPOSITORY_RULE],
-  ['enterprise slug', 'Octo_Enterprise', (s) => new EnterpriseRunnerToken(s, 'T', { enterprise: 'Octo_Enterprise', apiUrl: LOCAL }),
-    /: use the lowercase slug from the enterprise URL \(letters, digits, single hyphens\) or the enterprise.s numeric id$/],
+  [
+    'enterprise slug',
+    'Octo_Enterprise',
+    (s) => new EnterpriseRunnerToken(s, 'T', { enterprise: 'Octo_Enterprise', apiUrl: LOCAL }),
+    /: use the lowercase slug from the enterprise URL \(letters, digits, single hyphens\) or the enterprise.s numeric id$/,
+  ],
 ];
 
 const BAD_PLATFORMS: [string, { os: string; architecture: string }, string, RegExp][] = [
   ['operating system', { os: 'beos', architecture: 'x64' }, 'beos', /: use one of linux, osx, win \(or macos, darwin, mac, windows\)$/],
-  ['architecture', { os: 'linux', architecture: 'sparc' }, 'sparc', /: use one of x64, arm, arm64 \(or amd64, x86_64, armv7, armhf, aarch64\)$/],
+  [
+    'architecture',
+    { os: 'linux', architecture: 'sparc' },
+    'sparc',
+    /: use one of x64, arm, arm64 \(or amd64, x86_64, armv7, armhf, aarch64\)$/,
+  ],
 ];
 
 const BAD_LABELS: [string, string[], string, RegExp][] = [
@@ -71,13 +102,20 @@ const PLAIN_HTTP_USERS: [string, Build][] = [
 
 describe('synth time', () => {
   test.each(BAD_NAMES)('B1: a runner name with %s is refused with the allowed characters', (_what, name, build) => {
-    expectOneLine(thrown((s) => build(s, name)), `invalid runner name "${name}"`, NAME_RULE);
+    expectOneLine(
+      thrown((s) => build(s, name)),
+      `invalid runner name "${name}"`,
+      NAME_RULE,
+    );
   });
 
   test('B1: a JIT runner name too long for the generation suffix is refused with the limit', () => {
     const name = 'j'.repeat(56);
-    expectOneLine(thrown((s) => new OrgRunner(s, 'R', { org: ORG, apiUrl: LOCAL, name, jit: true })), `"${name}"`,
-      /too long for a jit runner: use at most 55 characters \(a 9-character generation suffix is appended\)$/);
+    expectOneLine(
+      thrown((s) => new OrgRunner(s, 'R', { org: ORG, apiUrl: LOCAL, name, jit: true })),
+      `"${name}"`,
+      /too long for a jit runner: use at most 55 characters \(a 9-character generation suffix is appended\)$/,
+    );
   });
 
   test.each(BAD_SCOPES)('B2: an invalid %s "%s" is refused with the rule', (what, value, build, rule) => {
@@ -85,20 +123,36 @@ describe('synth time', () => {
   });
 
   test.each(BAD_PLATFORMS)('B3: an unknown %s lists the accepted names', (what, platform, value, accepted) => {
-    expectOneLine(thrown((s) => new RunnerDownload(s, 'D', { org: ORG, apiUrl: LOCAL, ...platform })), `unknown ${what} "${value}"`, accepted);
+    expectOneLine(
+      thrown((s) => new RunnerDownload(s, 'D', { org: ORG, apiUrl: LOCAL, ...platform })),
+      `unknown ${what} "${value}"`,
+      accepted,
+    );
   });
 
   test.each(BAD_LABELS)('B4: %s on a runner gives the limit', (_what, labels, value, limit) => {
-    expectOneLine(thrown((s) => new OrgRunner(s, 'R', { org: ORG, apiUrl: LOCAL, name: 'r', labels })), value, limit);
+    expectOneLine(
+      thrown((s) => new OrgRunner(s, 'R', { org: ORG, apiUrl: LOCAL, name: 'r', labels })),
+      value,
+      limit,
+    );
   });
 
   test('B4: 101 labels in a Runners filter gives the limit', () => {
     const labels = Array.from({ length: 101 }, (_, i) => `l${i}`);
-    expectOneLine(thrown((s) => new Runners(s, 'L', { org: ORG, apiUrl: LOCAL, labels })), 'got 101', /^bad-input\/L: labels filter must hold 1 to 100 labels/);
+    expectOneLine(
+      thrown((s) => new Runners(s, 'L', { org: ORG, apiUrl: LOCAL, labels })),
+      'got 101',
+      /^bad-input\/L: labels filter must hold 1 to 100 labels/,
+    );
   });
 
   test.each(PLAIN_HTTP_USERS)('B5: %s with apiUrl on plain http to a non-loopback host asks for https', (_construct, build) => {
-    expectOneLine(thrown(build), `apiUrl "${PLAIN_HTTP}"`, /is not https: use an https:\/\/ URL; plain http is allowed only for loopback addresses/);
+    expectOneLine(
+      thrown(build),
+      `apiUrl "${PLAIN_HTTP}"`,
+      /is not https: use an https:\/\/ URL; plain http is allowed only for loopback addresses/,
+    );
   });
 
   test('B5: plain http to a loopback host (the emulator) is accepted', () => {
@@ -168,7 +222,7 @@ describe('plan time, with a real Terraform against the emulator', () => {
     const { message } = await planFails(targets.org, noToken);
     expect(message).toBe(
       'no GitHub credential in the environment: set GITHUB_TOKEN (or GH_TOKEN, or the variable named by credential_env) to a token, ' +
-      'or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH) for a GitHub App',
+        'or GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH) for a GitHub App',
     );
   });
 
@@ -177,18 +231,20 @@ describe('plan time, with a real Terraform against the emulator', () => {
     const { message, all } = await planFails(targets.org, { GITHUB_TOKEN: invalid });
     expect(message).toBe(
       'GitHub rejected the classic personal access token from GITHUB_TOKEN as invalid, expired or revoked ' +
-      '(401 "Bad credentials" on POST /orgs/octo-org/actions/runners/registration-token): set GITHUB_TOKEN to a valid credential',
+        '(401 "Bad credentials" on POST /orgs/octo-org/actions/runners/registration-token): set GITHUB_TOKEN to a valid credential',
     );
     expect(all).not.toContain(invalid);
   });
 
   test('B8: a classic PAT without admin:org (403) names the missing scope', async () => {
     const { message, all } = await planFails(targets.org, { GITHUB_TOKEN: narrow });
-    expect(message).toMatch(new RegExp(
-      '^the classic personal access token from GITHUB_TOKEN lacks the permission POST /orgs/octo-org/actions/runners/registration-token ' +
-      'needs in organization "octo-org" \\(403 "You must be an org admin or have the admin:org scope to use this endpoint\\."\\): ' +
-      `${escape('grant the token the "admin:org" scope (GitHub says accepted scopes: admin:org)')}$`,
-    ));
+    expect(message).toMatch(
+      new RegExp(
+        '^the classic personal access token from GITHUB_TOKEN lacks the permission POST /orgs/octo-org/actions/runners/registration-token ' +
+          'needs in organization "octo-org" \\(403 "You must be an org admin or have the admin:org scope to use this endpoint\\."\\): ' +
+          `${escape('grant the token the "admin:org" scope (GitHub says accepted scopes: admin:org)')}$`,
+      ),
+    );
     expect(all).not.toContain(narrow);
   });
 
@@ -197,8 +253,8 @@ describe('plan time, with a real Terraform against the emulator', () => {
     const { message, all } = await planFails(targets.enterprise, appEnv());
     expect(message).toBe(
       'the GitHub App 4242 (installation 777) was refused by enterprise "octo-enterprise" (403 "Resource not accessible by integration"): ' +
-      'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope ' +
-      '(GitHub Apps and fine-grained tokens are refused): set GITHUB_TOKEN (or credential_env) to such a token',
+        'enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope ' +
+        '(GitHub Apps and fine-grained tokens are refused): set GITHUB_TOKEN (or credential_env) to such a token',
     );
     // The App did authenticate: the refusal is the enterprise endpoint's, not a broken key.
     expect(emulator.tokensIssued.filter((t) => t.kind === 'installation').length).toBe(minted + 1);
@@ -213,18 +269,22 @@ describe('plan time, with a real Terraform against the emulator', () => {
 
   test('B10: an organization that does not exist (404) is named', async () => {
     const { message } = await planFails(targets.missing, {});
-    expect(message).toMatch(new RegExp(`^${escape(
-      'organization "no-such-org" not found, or not visible to the classic personal access token from GITHUB_TOKEN ' +
-      '(404 on POST /orgs/no-such-org/actions/runners/registration-token; GitHub answers 404 for both): ' +
-      'check the name, and that the classic personal access token from GITHUB_TOKEN can see it',
-    )}$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^${escape(
+          'organization "no-such-org" not found, or not visible to the classic personal access token from GITHUB_TOKEN ' +
+            '(404 on POST /orgs/no-such-org/actions/runners/registration-token; GitHub answers 404 for both): ' +
+            'check the name, and that the classic personal access token from GITHUB_TOKEN can see it',
+        )}$`,
+      ),
+    );
   });
 
   test('B11: an OS and architecture pair the API does not offer lists the pairs offered', async () => {
     const { message } = await planFails(targets.osxArm, {});
     expect(message).toBe(
       'platform osx/arm is not offered by GitHub for organization "octo-org"; ' +
-      'offered: linux/arm, linux/arm64, linux/x64, osx/arm64, osx/x64, win/arm64, win/x64',
+        'offered: linux/arm, linux/arm64, linux/x64, osx/arm64, osx/x64, win/arm64, win/x64',
     );
   });
 

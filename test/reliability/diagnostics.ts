@@ -16,7 +16,8 @@ export async function runJson(ws: Workspace, args: string[], env: NodeJS.Process
   for (const line of result.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const msg = JSON.parse(line);
-    if (msg.type === 'diagnostic' && msg.diagnostic?.severity === 'error') errors.push(`${msg.diagnostic.summary}: ${msg.diagnostic.detail ?? ''}`);
+    if (msg.type === 'diagnostic' && msg.diagnostic?.severity === 'error')
+      errors.push(`${msg.diagnostic.summary}: ${msg.diagnostic.detail ?? ''}`);
   }
   return { ...result, seconds: (Date.now() - started) / 1000, errors };
 }
@@ -35,7 +36,10 @@ export function failure(run: JsonRun): string | undefined {
   const provisioner = /Output: ([\s\S]*)$/.exec(detail);
   const text = external?.[1] ?? provisioner?.[1];
   if (text === undefined) return detail;
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const mine = lines.filter((l) => l.startsWith(PREFIX));
   // Provisioners may print progress first; the error is the program's last line.
   const last = mine.length > 0 ? mine[mine.length - 1] : text.trim();

@@ -23,8 +23,8 @@ describe(`faults on ${engine.id}`, () => {
   afterEach(() => ctx.emulator.clearFaults());
 
   const runnersNamed = (prefix: string) => ctx.emulator.runners(`org:${ORG}`).filter((r) => r.name.startsWith(prefix));
-  const answers = (pathRe: string, method?: string) => ctx.emulator.requests
-    .filter((r) => new RegExp(pathRe).test(r.path) && (!method || r.method === method)).map((r) => r.status);
+  const answers = (pathRe: string, method?: string) =>
+    ctx.emulator.requests.filter((r) => new RegExp(pathRe).test(r.path) && (!method || r.method === method)).map((r) => r.status);
   const fault = (f: Fault) => ctx.emulator.addFault(f);
   /** Milliseconds between consecutive requests to a path (the emulator logs when each arrived). */
   const gaps = (pathRe: string) => {
@@ -105,7 +105,9 @@ describe(`faults on ${engine.id}`, () => {
     const plan = await runJson(ws, ['plan', '-input=false']);
     expect(plan.code).not.toBe(0);
     expect(plan.seconds).toBeLessThan(6 + 30);
-    expect(failure(plan)).toMatch(/^GitHub answered 500 .* to GET \/orgs\/octo-org\/actions\/runners\/downloads, \d+ attempts? within the retry budget of 6 s \(CDKTF_GITHUB_RUNNERS_RETRY_BUDGET\): .*retry later$/);
+    expect(failure(plan)).toMatch(
+      /^GitHub answered 500 .* to GET \/orgs\/octo-org\/actions\/runners\/downloads, \d+ attempts? within the retry budget of 6 s \(CDKTF_GITHUB_RUNNERS_RETRY_BUDGET\): .*retry later$/,
+    );
     expect(answers(DOWNLOADS).filter((s) => s === 500).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -140,7 +142,9 @@ describe(`faults on ${engine.id}`, () => {
     expect(plan.code).not.toBe(0);
     expect(plan.seconds).toBeLessThan(20);
     expect(answers(DOWNLOADS)).toEqual([403]);
-    expect(failure(plan)).toMatch(/^GitHub rate limit exhausted for the classic personal access token from GITHUB_TOKEN .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 3[56]\d\d s\), beyond the retry budget of 600 s .*: retry after the reset or raise the budget$/);
+    expect(failure(plan)).toMatch(
+      /^GitHub rate limit exhausted for the classic personal access token from GITHUB_TOKEN .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in 3[56]\d\d s\), beyond the retry budget of 600 s .*: retry after the reset or raise the budget$/,
+    );
   });
 
   test('F9: connection reset on the mint during apply: retried, the apply succeeds', async () => {
@@ -164,7 +168,9 @@ describe(`faults on ${engine.id}`, () => {
     const plan = await runJson(ws, ['plan', '-input=false']);
     expect(plan.code).not.toBe(0);
     expect(plan.seconds).toBeLessThan(6 + 2 * 3 + 30);
-    expect(failure(plan)).toMatch(/^GET \/orgs\/octo-org\/actions\/runners\/downloads timed out after 2 s \(CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT\), \d+ attempts? within the retry budget of 6 s .*: check the network path to the API or raise the timeout$/);
+    expect(failure(plan)).toMatch(
+      /^GET \/orgs\/octo-org\/actions\/runners\/downloads timed out after 2 s \(CDKTF_GITHUB_RUNNERS_REQUEST_TIMEOUT\), \d+ attempts? within the retry budget of 6 s .*: check the network path to the API or raise the timeout$/,
+    );
   });
 
   test('F12: malformed JSON with status 200: one line, non-zero exit, state unchanged', async () => {
@@ -174,7 +180,9 @@ describe(`faults on ${engine.id}`, () => {
     fault({ path: DOWNLOADS, status: 200, body: '{"total_count": 1, "runners": [', times: 0 });
     const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
     expect(apply.code).not.toBe(0);
-    expect(failure(apply)).toMatch(/^GitHub answered GET \/orgs\/octo-org\/actions\/runners\/downloads with 200 but a body that is not JSON .*: check that api_url is the REST API base URL/);
+    expect(failure(apply)).toMatch(
+      /^GitHub answered GET \/orgs\/octo-org\/actions\/runners\/downloads with 200 but a body that is not JSON .*: check that api_url is the REST API base URL/,
+    );
     expect(ws.state()).toBe(before);
     ctx.emulator.clearFaults();
     await ws.destroy();
@@ -186,7 +194,9 @@ describe(`faults on ${engine.id}`, () => {
     const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
     expect(destroy.code).not.toBe(0);
     expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
-    expect(failure(destroy)).toMatch(/^GitHub answered 500 .* to DELETE \/orgs\/octo-org\/actions\/runners\/\d+, \d+ attempts? within the retry budget of 6 s/);
+    expect(failure(destroy)).toMatch(
+      /^GitHub answered 500 .* to DELETE \/orgs\/octo-org\/actions\/runners\/\d+, \d+ attempts? within the retry budget of 6 s/,
+    );
     expect(ws.state()).toMatch(/"null_resource"[\s\S]*"Runner_Identity/);
     expect(runnersNamed('f13-')).toHaveLength(1);
 
@@ -208,7 +218,9 @@ describe(`faults on ${engine.id}`, () => {
     const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);
     expect(destroy.code).not.toBe(0);
     expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
-    expect(failure(destroy)).toMatch(/^(GET \/orgs\/octo-org\/actions\/runners timed out after 2 s|cannot reach the GitHub API for GET \/orgs\/octo-org\/actions\/runners)/);
+    expect(failure(destroy)).toMatch(
+      /^(GET \/orgs\/octo-org\/actions\/runners timed out after 2 s|cannot reach the GitHub API for GET \/orgs\/octo-org\/actions\/runners)/,
+    );
     expect(runnersNamed('f14')).toHaveLength(1);
 
     ctx.emulator.clearFaults();
@@ -225,7 +237,9 @@ describe(`faults on ${engine.id}`, () => {
     expect(destroy.seconds).toBeLessThan(20);
     expect(destroy.code).not.toBe(0);
     expect(destroy.errors[0]).toMatch(/^local-exec provisioner error/);
-    expect(failure(destroy)).toMatch(/^GitHub rate limit exhausted .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in \d+ s\), beyond the retry budget/);
+    expect(failure(destroy)).toMatch(
+      /^GitHub rate limit exhausted .*; it resets at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in \d+ s\), beyond the retry budget/,
+    );
     expect(runnersNamed('f15-')).toHaveLength(1);
 
     // The hour passes: GitHub answers again.
@@ -266,7 +280,9 @@ describe(`faults on ${engine.id}`, () => {
     const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
     expect(apply.code).not.toBe(0);
     // Each runner is read (and minted) on its own: the refused one fails alone, with nothing to undo.
-    expect(failure(apply)).toMatch(/^GitHub refused the JIT configuration for runner "f16-\d-[0-9a-f]{8}" in organization "octo-org" \(422 "Validation Failed"\): check its labels \(1 to 100\), runner group and work folder$/);
+    expect(failure(apply)).toMatch(
+      /^GitHub refused the JIT configuration for runner "f16-\d-[0-9a-f]{8}" in organization "octo-org" \(422 "Validation Failed"\): check its labels \(1 to 100\), runner group and work folder$/,
+    );
     expect(apply.errors).toHaveLength(1);
     expect(answers(RUNNER, 'DELETE')).toEqual([]);
     // Every runner left on GitHub has its configuration in state: no VM is left without one.
@@ -322,7 +338,13 @@ describe(`faults on ${engine.id}`, () => {
     // Each runner's read fails on its own; the one whose lost mint GitHub acted on says it undid it.
     const messages = apply.errors.map((e) => failure({ ...apply, errors: [e] }));
     expect(messages).toHaveLength(3);
-    expect(messages.filter((m) => /^GitHub answered 503 .*, 2 attempts within the retry budget of 3 s .* \(the 1 JIT runner\(s\) minted in this run were deleted again; the next apply mints them afresh\)$/.test(m ?? ''))).toHaveLength(1);
+    expect(
+      messages.filter((m) =>
+        /^GitHub answered 503 .*, 2 attempts within the retry budget of 3 s .* \(the 1 JIT runner\(s\) minted in this run were deleted again; the next apply mints them afresh\)$/.test(
+          m ?? '',
+        ),
+      ),
+    ).toHaveLength(1);
     expect(messages.every((m) => /^GitHub answered 503 /.test(m ?? ''))).toBe(true);
     expect(answers(JIT, 'POST').filter((c) => c === 0)).toEqual([0]);
     expect(answers(RUNNER, 'DELETE')).toEqual([204]);

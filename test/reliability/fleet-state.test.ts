@@ -44,28 +44,32 @@ describe(`fleet state on ${engine.id}`, () => {
   test.each([
     ['registration-token', false],
     ['JIT', true],
-  ])('L2: a %s fleet of 12 keeps the dependencies per credentials resource and per VM of a fleet of 2', async (_mode, jit) => {
-    const prefix = jit ? 'l2-jit' : 'l2-reg';
-    const deps: Record<number, { credentials: number; vm: number }> = {};
-    for (const size of [2, 12]) {
-      // A cache folder of its own: the listing shared by the reads is this test's.
-      const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'l2-cache-'));
-      const ws = await Workspace.init(engine, fleet(`${prefix}${size}`, size, jit), ctx.credential, { XDG_CACHE_HOME: cache });
-      ctx.emulator.clearRequests();
-      await ws.apply();
-      if (jit) expect(calls(MINT, 'POST').map((r) => r.status)).toEqual(Array(size).fill(201));
-      deps[size] = { credentials: maxDependencies(ws, /_Credentials_/), vm: maxDependencies(ws, /^Vm\d+$/) };
+  ])(
+    'L2: a %s fleet of 12 keeps the dependencies per credentials resource and per VM of a fleet of 2',
+    async (_mode, jit) => {
+      const prefix = jit ? 'l2-jit' : 'l2-reg';
+      const deps: Record<number, { credentials: number; vm: number }> = {};
+      for (const size of [2, 12]) {
+        // A cache folder of its own: the listing shared by the reads is this test's.
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'l2-cache-'));
+        const ws = await Workspace.init(engine, fleet(`${prefix}${size}`, size, jit), ctx.credential, { XDG_CACHE_HOME: cache });
+        ctx.emulator.clearRequests();
+        await ws.apply();
+        if (jit) expect(calls(MINT, 'POST').map((r) => r.status)).toEqual(Array(size).fill(201));
+        deps[size] = { credentials: maxDependencies(ws, /_Credentials_/), vm: maxDependencies(ws, /^Vm\d+$/) };
 
-      ctx.emulator.clearRequests();
-      expect((await ws.planExitCode()).code).toBe(0);
-      // The re-plan mints nothing; each JIT runner's own read shares one listing of the scope.
-      expect(calls(MINT, 'POST')).toEqual([]);
-      if (jit) expect(calls(LIST, 'GET').length).toBeLessThanOrEqual(2);
-      await ws.destroy();
-      expect(ctx.emulator.runners(`org:${ORG}`).filter((r) => r.name.startsWith(`${prefix}${size}-`))).toEqual([]);
-    }
-    expect(deps[12]).toEqual(deps[2]);
-    // Its own identity and source (JIT), or its identity, the epoch and the token source.
-    expect(deps[12].credentials).toBeLessThanOrEqual(3);
-  }, 600_000);
+        ctx.emulator.clearRequests();
+        expect((await ws.planExitCode()).code).toBe(0);
+        // The re-plan mints nothing; each JIT runner's own read shares one listing of the scope.
+        expect(calls(MINT, 'POST')).toEqual([]);
+        if (jit) expect(calls(LIST, 'GET').length).toBeLessThanOrEqual(2);
+        await ws.destroy();
+        expect(ctx.emulator.runners(`org:${ORG}`).filter((r) => r.name.startsWith(`${prefix}${size}-`))).toEqual([]);
+      }
+      expect(deps[12]).toEqual(deps[2]);
+      // Its own identity and source (JIT), or its identity, the epoch and the token source.
+      expect(deps[12].credentials).toBeLessThanOrEqual(3);
+    },
+    600_000,
+  );
 });

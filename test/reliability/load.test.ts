@@ -49,7 +49,9 @@ describe(`load on ${engine.id}`, () => {
   function exhaustMidway(): { done: Promise<number>; stop: () => void } {
     let stopped = false;
     let resolve!: (reset: number) => void;
-    const done = new Promise<number>((r) => { resolve = r; });
+    const done = new Promise<number>((r) => {
+      resolve = r;
+    });
     const poll = setInterval(() => {
       if (stopped || apiCalls().length < EXHAUST_AFTER) return;
       clearInterval(poll);
@@ -58,12 +60,21 @@ describe(`load on ${engine.id}`, () => {
       delete fault.rateLimitResetInSeconds; // one reset for every refused call, as GitHub's window has
       fault.headers = { ...fault.headers, 'x-ratelimit-reset': String(reset), 'x-ratelimit-limit': '5000', 'x-ratelimit-used': '5000' };
       ctx.emulator.addFault(fault);
-      setTimeout(() => {
-        ctx.emulator.clearFaults();
-        resolve(reset);
-      }, reset * 1000 - ctx.emulator.clock.now());
+      setTimeout(
+        () => {
+          ctx.emulator.clearFaults();
+          resolve(reset);
+        },
+        reset * 1000 - ctx.emulator.clock.now(),
+      );
     }, 20);
-    return { done, stop: () => { stopped = true; clearInterval(poll); } };
+    return {
+      done,
+      stop: () => {
+        stopped = true;
+        clearInterval(poll);
+      },
+    };
   }
 
   test('L1: 50 runners (25 registration-token with VMs, 25 JIT) register through an exhausted rate limit, and destroy deregisters all 50', async () => {
@@ -117,7 +128,10 @@ describe(`load on ${engine.id}`, () => {
     expect(registered.map((r) => r.name).sort()).toEqual(Array.from({ length: REGISTRATION }, (_, i) => regName(i + 1)));
     expect(registered.every((r) => r.status === 'online' && r.labels.some((l) => l.name === 'load'))).toBe(true);
     for (const { kind, count, ref } of JIT_SCOPES) {
-      const jit = ours(ref).filter((r) => r.jit).map((r) => r.name.replace(/-[0-9a-f]{8}$/, '')).sort();
+      const jit = ours(ref)
+        .filter((r) => r.jit)
+        .map((r) => r.name.replace(/-[0-9a-f]{8}$/, ''))
+        .sort();
       expect(jit).toEqual(Array.from({ length: count }, (_, i) => jitName(kind, i + 1)));
     }
     expect(all()).toHaveLength(50);

@@ -12,7 +12,9 @@ test('docs/reliability.md is what scripts/reliability-matrix.js writes from matr
 });
 
 test('row ids are unique and every area of the matrix is rendered', () => {
-  const ids = Object.values<any[]>(matrix).flat().map((r) => r.id);
+  const ids = Object.values<any[]>(matrix)
+    .flat()
+    .map((r) => r.id);
   expect(new Set(ids).size).toBe(ids.length);
   expect(Object.keys(matrix).sort()).toEqual(AREAS.map((a: any) => a.key).sort());
 });

@@ -56,8 +56,8 @@ describe.each(engines().map((e) => [e.id, e] as const))('ownership on %s', (_id,
     expect(apply.code).not.toBe(0);
     expect(failure(apply)).toBe(
       `runner "o1-hand" (id ${byHand.id}) already exists in organization "octo-org" and this stack did not register it ` +
-      `(it lacks the marker label ${ownerMarker(identities(ws).get('o1-hand')!)}): its VM would take it over (config.sh --replace); ` +
-      `give this runner another name, or delete that runner first if it is yours (cdktf-github-runners runners delete --org octo-org --api-url ${ctx.emulator.url} --id ${byHand.id})`,
+        `(it lacks the marker label ${ownerMarker(identities(ws).get('o1-hand')!)}): its VM would take it over (config.sh --replace); ` +
+        `give this runner another name, or delete that runner first if it is yours (cdktf-github-runners runners delete --org octo-org --api-url ${ctx.emulator.url} --id ${byHand.id})`,
     );
     const destroy = await ws.destroy();
     expect(lines(destroy.stdout, /kept runner "o1-hand"/)).toHaveLength(1);
@@ -65,7 +65,7 @@ describe.each(engines().map((e) => [e.id, e] as const))('ownership on %s', (_id,
     expect(ws.log.join('\n')).not.toContain(ctx.credential);
   });
 
-  test('O2: two stacks declaring the same runner name: the second is refused, destroying it keeps the first\'s runner, which only its own stack deletes', async () => {
+  test("O2: two stacks declaring the same runner name: the second is refused, destroying it keeps the first's runner, which only its own stack deletes", async () => {
     const first = await tokenStack('o2-shared');
     await first.apply();
     const vm = await runInstallScript((await first.outputs()).script);
@@ -77,7 +77,11 @@ describe.each(engines().map((e) => [e.id, e] as const))('ownership on %s', (_id,
     const second = await tokenStack('o2-shared');
     const apply = await runJson(second, ['apply', '-auto-approve', '-input=false']);
     expect(apply.code).not.toBe(0);
-    expect(failure(apply)).toMatch(new RegExp(`^runner "o2-shared" \\(id ${registered.id}\\) already exists in organization "octo-org" and this stack did not register it `));
+    expect(failure(apply)).toMatch(
+      new RegExp(
+        `^runner "o2-shared" \\(id ${registered.id}\\) already exists in organization "octo-org" and this stack did not register it `,
+      ),
+    );
     const destroySecond = await second.destroy();
     expect(lines(destroySecond.stdout, /kept runner "o2-shared"/)).toHaveLength(1);
     expect(runners('o2-shared')).toEqual([expect.objectContaining({ id: registered.id, status: 'online' })]);
@@ -88,15 +92,19 @@ describe.each(engines().map((e) => [e.id, e] as const))('ownership on %s', (_id,
   });
 
   test('O3: two runners of one name in one scope of one stack are refused at synth, naming both construct paths', () => {
-    expect(() => synthStack((s) => {
-      new OrgRunner(s, 'Build', { org: ORG, apiUrl: ctx.emulator.url, name: 'o3-dup' });
-      new OrgRunner(s, 'Jit', { org: ORG, apiUrl: ctx.emulator.url, name: 'O3-DUP', jit: true });
-    })).toThrow('runners e2e/Build and e2e/Jit are both named "O3-DUP" in org:octo-org: give each runner of a scope its own name');
+    expect(() =>
+      synthStack((s) => {
+        new OrgRunner(s, 'Build', { org: ORG, apiUrl: ctx.emulator.url, name: 'o3-dup' });
+        new OrgRunner(s, 'Jit', { org: ORG, apiUrl: ctx.emulator.url, name: 'O3-DUP', jit: true });
+      }),
+    ).toThrow('runners e2e/Build and e2e/Jit are both named "O3-DUP" in org:octo-org: give each runner of a scope its own name');
     // Another organization, or another stack, may use the name.
-    expect(() => synthStack((s) => {
-      new OrgRunner(s, 'Build', { org: ORG, apiUrl: ctx.emulator.url, name: 'o3-dup' });
-      new OrgRunner(s, 'Other', { org: 'other-org', apiUrl: ctx.emulator.url, name: 'o3-dup' });
-    })).not.toThrow();
+    expect(() =>
+      synthStack((s) => {
+        new OrgRunner(s, 'Build', { org: ORG, apiUrl: ctx.emulator.url, name: 'o3-dup' });
+        new OrgRunner(s, 'Other', { org: 'other-org', apiUrl: ctx.emulator.url, name: 'o3-dup' });
+      }),
+    ).not.toThrow();
   });
 
   test('O4: a runner registered before runners carried a marker (an older state) is kept on destroy, with the command that deletes it', async () => {
@@ -107,7 +115,9 @@ describe.each(engines().map((e) => [e.id, e] as const))('ownership on %s', (_id,
     const destroy = await ws.destroy();
     const [line] = lines(destroy.stdout, /kept runner "o4-old"/);
     expect(line).toContain(`kept runner "o4-old" (id ${old.id}) in organization "octo-org": it lacks this runner's marker label cgr-`);
-    expect(line).toContain(`if it is yours, delete it with: cdktf-github-runners runners delete --org octo-org --api-url ${ctx.emulator.url} --id ${old.id}`);
+    expect(line).toContain(
+      `if it is yours, delete it with: cdktf-github-runners runners delete --org octo-org --api-url ${ctx.emulator.url} --id ${old.id}`,
+    );
     expect(runners('o4-old')).toHaveLength(1);
     expect(JSON.parse(ws.state()).resources).toEqual([]);
   });
@@ -125,16 +135,19 @@ describe.each(engines().map((e) => [e.id, e] as const))('ownership on %s', (_id,
     // Without the refresh (which reads the JIT source), the destroy makes exactly one request.
     const destroy = await ws.ok(['destroy', '-auto-approve', '-input=false', '-no-color', '-refresh=false']);
     expect(destroy.stdout).toContain(`deleted runner id ${jit.id}`);
-    expect(ctx.emulator.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([`DELETE /orgs/${ORG}/actions/runners/${jit.id} 204`]);
+    expect(ctx.emulator.requests.map((q) => `${q.method} ${q.path} ${q.status}`)).toEqual([
+      `DELETE /orgs/${ORG}/actions/runners/${jit.id} 204`,
+    ]);
     expect(ctx.emulator.runners(REF).filter((r) => r.name.startsWith('o5-jit-'))).toEqual([]);
   });
 
   test('O9: JIT runners whose credentials an older version captured (no scope in their state): destroy deletes one by id, a RetiredRunner the other', async () => {
-    const build = (retire: boolean) => synthStack((s) => {
-      new OrgRunner(s, 'Kept', { org: ORG, apiUrl: ctx.emulator.url, name: 'o9-destroyed', jit: true });
-      if (retire) new RetiredRunner(s, 'Gone');
-      else new OrgRunner(s, 'Gone', { org: ORG, apiUrl: ctx.emulator.url, name: 'o9-retired', jit: true });
-    });
+    const build = (retire: boolean) =>
+      synthStack((s) => {
+        new OrgRunner(s, 'Kept', { org: ORG, apiUrl: ctx.emulator.url, name: 'o9-destroyed', jit: true });
+        if (retire) new RetiredRunner(s, 'Gone');
+        else new OrgRunner(s, 'Gone', { org: ORG, apiUrl: ctx.emulator.url, name: 'o9-retired', jit: true });
+      });
     const ws = await Workspace.init(engine, build(false), ctx.credential, cacheEnv());
     await ws.apply();
     const jit = (name: string) => ctx.emulator.runners(REF).filter((r) => r.name.startsWith(`${name}-`));
@@ -190,7 +203,12 @@ describe(`parallel destroys on ${engine.id}`, () => {
       emulator.clearRequests();
       const destroy = await ws.destroy();
       expect(lines(destroy.stdout, /deleted runner "fleet-\d+"/)).toHaveLength(N);
-      expect(emulator.runners(REF).map((r) => r.name).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `bystander-${i}`).sort());
+      expect(
+        emulator
+          .runners(REF)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual(Array.from({ length: 40 }, (_, i) => `bystander-${i}`).sort());
       const requests = emulator.requests;
       expect(requests.filter((q) => q.method === 'DELETE')).toHaveLength(N);
       // The refresh before the destroy reads the scope's registration token source (one mint):
@@ -205,8 +223,16 @@ describe(`parallel destroys on ${engine.id}`, () => {
     }
   }
 
-  test(`O6: ${N} registration-token runners destroyed 10 at a time on a server without the name filter: none left, bystanders kept, at most 2 requests per runner`, () => parallelDestroy(false), 600_000);
-  test(`O7: ${N} registration-token runners destroyed 10 at a time on a server with the name filter: none left, bystanders kept, at most 2 requests per runner`, () => parallelDestroy(true), 600_000);
+  test(
+    `O6: ${N} registration-token runners destroyed 10 at a time on a server without the name filter: none left, bystanders kept, at most 2 requests per runner`,
+    () => parallelDestroy(false),
+    600_000,
+  );
+  test(
+    `O7: ${N} registration-token runners destroyed 10 at a time on a server with the name filter: none left, bystanders kept, at most 2 requests per runner`,
+    () => parallelDestroy(true),
+    600_000,
+  );
 });
 
 describe(`a listing beyond the page cap on ${engine.id}`, () => {
@@ -224,7 +250,8 @@ describe(`a listing beyond the page cap on ${engine.id}`, () => {
       new OrgRunner(s, 'Runner', { org: 'big-org', apiUrl: emulator.url, name: 'r100000' });
     });
     const ws = await Workspace.init(engine, dir, credential, cacheEnv());
-    const loud = /^organization "big-org" lists 100001 runners, more than this program walks \(1000 pages of 100\): it stopped rather than report a runner missing/;
+    const loud =
+      /^organization "big-org" lists 100001 runners, more than this program walks \(1000 pages of 100\): it stopped rather than report a runner missing/;
     const apply = await runJson(ws, ['apply', '-auto-approve', '-input=false']);
     expect(failure(apply)).toMatch(loud);
     const destroy = await runJson(ws, ['apply', '-destroy', '-auto-approve', '-input=false']);

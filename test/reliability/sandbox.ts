@@ -58,7 +58,11 @@ export async function runVm(script: string, waitFor?: string): Promise<VmRun> {
   const env = { PATH: `${bin}:${process.env.PATH}`, HOME: dir, EMULATOR_STUB_RECORD: record };
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile('bash', [file], { cwd: dir, env, timeout: 60_000 }, (err, out, errOut) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout: out, stderr: errOut });
+      resolve({
+        code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
+        stdout: out,
+        stderr: errOut,
+      });
     });
   });
   const deadline = Date.now() + 15_000;

@@ -62,11 +62,13 @@ function stateMask(marks: Json): Json {
   if (!Array.isArray(marks)) return marks ?? {};
   const mask: Json = {};
   for (const p of marks) {
-    const steps: Json[] = Array.isArray(p) ? p : p?.path ?? [];
+    const steps: Json[] = Array.isArray(p) ? p : (p?.path ?? []);
     const keys = steps.map((s) => (typeof s.value === 'object' && s.value !== null ? s.value.value : s.value));
     if (keys.length === 0) continue;
     let node = mask;
-    keys.slice(0, -1).forEach((k) => { node = node[k] = typeof node[k] === 'object' ? node[k] : {}; });
+    keys.slice(0, -1).forEach((k) => {
+      node = node[k] = typeof node[k] === 'object' ? node[k] : {};
+    });
     node[keys[keys.length - 1]] = true;
   }
   return mask;
@@ -95,7 +97,8 @@ function maskResource(r: Json, values: Json, marks: Json): Json {
 function stateWithoutMarked(text: string): string {
   const state = JSON.parse(text);
   for (const r of state.resources ?? []) {
-    for (const i of r.instances ?? []) i.attributes = maskResource({ ...r, attributes: i.attributes }, i.attributes, stateMask(i.sensitive_attributes));
+    for (const i of r.instances ?? [])
+      i.attributes = maskResource({ ...r, attributes: i.attributes }, i.attributes, stateMask(i.sensitive_attributes));
   }
   for (const o of Object.values<Json>(state.outputs ?? {})) if (o.sensitive) o.value = '<sensitive>';
   return JSON.stringify(state);
@@ -194,22 +197,24 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
 
   let applied: Promise<void> | undefined;
   /** The first apply, through a saved plan: both tests start from it. */
-  const apply = () => (applied ??= (async () => {
-    mintedBefore = registrationMints();
-    const plan = await savedPlan('apply-plan');
-    results.apply = await ws.ok(['apply', '-input=false', '-no-color', plan]);
-    states.push(ws.state());
-    outputs = await ws.outputs();
-  })());
+  const apply = () =>
+    (applied ??= (async () => {
+      mintedBefore = registrationMints();
+      const plan = await savedPlan('apply-plan');
+      results.apply = await ws.ok(['apply', '-input=false', '-no-color', plan]);
+      states.push(ws.state());
+      outputs = await ws.outputs();
+    })());
 
   beforeAll(async () => {
     fs.writeFileSync(preload, PRELOAD);
     const apiUrl = emulator.url;
-    const vm = (s: TerraformStack, id: string, script: string, log: string) => new NullResource(s, id, {
-      triggers: { user_data: script },
-      // The stand-in VM boots and runs its user data; what it prints is kept next to the state.
-      provisioners: [{ type: 'local-exec', command: `bash -c "$USER_DATA" >${log} 2>&1`, environment: { USER_DATA: script } }],
-    });
+    const vm = (s: TerraformStack, id: string, script: string, log: string) =>
+      new NullResource(s, id, {
+        triggers: { user_data: script },
+        // The stand-in VM boots and runs its user data; what it prints is kept next to the state.
+        provisioners: [{ type: 'local-exec', command: `bash -c "$USER_DATA" >${log} 2>&1`, environment: { USER_DATA: script } }],
+      });
     const main = synthStack((s) => {
       const download = new RunnerDownload(s, 'Linux', { org: ORG, apiUrl, os: 'linux', architecture: 'x64' });
       const runner = new OrgRunner(s, 'Runner', { org: ORG, apiUrl, name });
@@ -253,7 +258,8 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
     const byName = (re: RegExp) => state.resources.filter((r: Json) => r.mode === 'managed' && re.test(r.name));
     expect(stateMask(instance(byName(/^Runner_Credentials/)[0]).sensitive_attributes)).toEqual({ triggers: { token: true } });
     expect(stateMask(instance(byName(/^Jit_Credentials/)[0]).sensitive_attributes)).toEqual({ triggers: { jit_config: true } });
-    for (const vm of [...byName(/^Vm$/), ...byName(/^JitVm$/)]) expect(stateMask(instance(vm).sensitive_attributes)).toEqual({ triggers: { user_data: true } });
+    for (const vm of [...byName(/^Vm$/), ...byName(/^JitVm$/)])
+      expect(stateMask(instance(vm).sensitive_attributes)).toEqual({ triggers: { user_data: true } });
     for (const o of ['token', 'runner_token', 'jit_config']) expect(state.outputs[o].sensitive).toBe(true);
     expect(outputs.runner_token).toMatch(/^[A-Z2-7]{29}$/);
     expect(outputs.jit_config.length).toBeGreaterThan(100);
@@ -268,10 +274,12 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
   test('S1: no credential, App key, token or JIT configuration outside state, through apply, re-plan, a fault, an App run, destroy and a failure', async () => {
     await apply();
     await waitFor(() => ours().filter((r) => r.status === 'online').length === 2); // run.sh --jitconfig runs in the background
-    expect(ours()).toEqual(expect.arrayContaining([
-      expect.objectContaining({ name, status: 'online' }),
-      expect.objectContaining({ name: expect.stringMatching(new RegExp(`^${jitName}-[0-9a-f]{8}$`)), status: 'online' }),
-    ]));
+    expect(ours()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name, status: 'online' }),
+        expect.objectContaining({ name: expect.stringMatching(new RegExp(`^${jitName}-[0-9a-f]{8}$`)), status: 'online' }),
+      ]),
+    );
     expect(ours()).toHaveLength(2);
 
     // Re-plan, saved: the shared token source and the token construct mint again.
@@ -280,7 +288,9 @@ describe.each(engines().map((e) => [e.id, e] as const))('secrets on %s', (_id, e
     emulator.clearRequests();
     emulator.addFault(Faults.serverError({ status: 502, path: REGISTRATION_TOKEN.source, times: 1 }));
     await savedPlan('fault');
-    expect(emulator.requests.filter((r) => REGISTRATION_TOKEN.test(r.path)).map((r) => r.status)).toEqual(expect.arrayContaining([502, 201]));
+    expect(emulator.requests.filter((r) => REGISTRATION_TOKEN.test(r.path)).map((r) => r.status)).toEqual(
+      expect.arrayContaining([502, 201]),
+    );
     // The GitHub App credential: a plan, then the destroy (deregistration with the App).
     await savedPlan('app-plan', [], appEnv);
     const destroyPlan = await savedPlan('app-destroy-plan', ['-destroy'], appEnv);

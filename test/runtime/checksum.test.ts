@@ -38,8 +38,8 @@ test('G1: a server without sha256_checksum fails the plan in one line naming bot
   expect(r.code).toBe(1);
   expect(r.stderr.trim().split('\n')).toEqual([
     'cdktf-github-runners: GitHub lists no sha256_checksum for the linux/x64 runner 2.329.0 of organization "octo-org" (this server lists none), ' +
-    'so a VM could not verify the archive: set sha256Checksum on its RunnerDownload to the archive\'s SHA-256, ' +
-    'or set computeChecksum: true to hash the archive on this machine at plan time',
+      "so a VM could not verify the archive: set sha256Checksum on its RunnerDownload to the archive's SHA-256, " +
+      'or set computeChecksum: true to hash the archive on this machine at plan time',
   ]);
   // Without the policy (a user's own query) the answer stays as the server gave it.
   expect(result(await downloads({ platforms: 'linux/x64' }))[downloadKey('linux/x64', 'sha256_checksum')]).toBe('');
@@ -47,7 +47,9 @@ test('G1: a server without sha256_checksum fails the plan in one line naming bot
 
 test('G2: computeChecksum hashes the archive once, caches it by URL and version in a 0700 folder without the URL, and publishes it', async () => {
   const before = archiveFetches();
-  const first = result(await downloads({ platforms: 'linux/x64,win/x64', checksum_required: 'linux/x64,win/x64', checksum_compute: 'linux/x64,win/x64' }));
+  const first = result(
+    await downloads({ platforms: 'linux/x64,win/x64', checksum_required: 'linux/x64,win/x64', checksum_compute: 'linux/x64,win/x64' }),
+  );
   expect(archiveFetches() - before).toBe(2);
   for (const p of ['linux/x64', 'win/x64']) {
     expect(first[downloadKey(p, 'sha256_checksum')]).toBe(await sha256Of(first[downloadKey(p, 'download_url')]));
@@ -65,7 +67,9 @@ test('G2: computeChecksum hashes the archive once, caches it by URL and version 
 
   // The next plan reads the cache: no download, same checksum.
   const fetched = archiveFetches();
-  const again = result(await downloads({ platforms: 'linux/x64,win/x64', checksum_required: 'linux/x64,win/x64', checksum_compute: 'linux/x64,win/x64' }));
+  const again = result(
+    await downloads({ platforms: 'linux/x64,win/x64', checksum_required: 'linux/x64,win/x64', checksum_compute: 'linux/x64,win/x64' }),
+  );
   expect(archiveFetches()).toBe(fetched);
   expect(again[downloadKey('linux/x64', 'sha256_checksum')]).toBe(first[downloadKey('linux/x64', 'sha256_checksum')]);
 
@@ -83,7 +87,9 @@ test('G3: a pinned version GitHub lists no checksum for: computed on opt-in, els
   expect(computed[downloadKey(pinned, 'sha256_checksum')]).toBe(await sha256Of(computed[downloadKey(pinned, 'download_url')]));
   const refused = await downloads({ platforms: pinned, checksum_required: pinned });
   expect(refused.code).toBe(1);
-  expect(refused.stderr).toContain('the linux/arm64 runner 2.321.0 of organization "octo-org" (pinned version 2.321.0 is not the current one)');
+  expect(refused.stderr).toContain(
+    'the linux/arm64 runner 2.321.0 of organization "octo-org" (pinned version 2.321.0 is not the current one)',
+  );
 });
 
 test('G4: a checksum policy naming a platform the query does not request is refused', async () => {

@@ -19,11 +19,13 @@ beforeAll(async () => {
       enterprises: ['octo-enterprise'],
       orgs: ['octo-org'],
       repos: ['octo-org/octo-repo'],
-      apps: [{
-        ...app,
-        publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        permissions: { organization_self_hosted_runners: 'write', administration: 'write' },
-      }],
+      apps: [
+        {
+          ...app,
+          publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+          permissions: { organization_self_hosted_runners: 'write', administration: 'write' },
+        },
+      ],
     },
   });
   emulator.addToken({ token: credential, kind: 'classic', scopes: ALL_SCOPES });
@@ -34,14 +36,30 @@ const orgQuery = () => ({ ...conn(emulator), ...org.query, operation: DataOperat
 
 describe('query validation', () => {
   test.each([
-    ['unknown operation', { operation: 'mint-everything', org: 'octo-org' }, /unknown operation "mint-everything": expected one of registration-token, remove-token, downloads, runners, jit-configs/],
+    [
+      'unknown operation',
+      { operation: 'mint-everything', org: 'octo-org' },
+      /unknown operation "mint-everything": expected one of registration-token, remove-token, downloads, runners, jit-configs/,
+    ],
     ['missing operation', { org: 'octo-org' }, /query has no "operation"/],
     ['missing scope', { operation: 'runners' }, /no scope: give exactly one of enterprise, org, owner \+ repository/],
     ['two scopes', { operation: 'runners', org: 'octo-org', enterprise: 'octo-enterprise' }, /two scopes given/],
     ['owner without repository', { operation: 'runners', owner: 'octo-org' }, /needs both owner and repository/],
-    ['newer contract', { operation: 'runners', org: 'octo-org', contract_version: '2' }, /contract version 2 but this runtime\.js speaks version 1: .*synth/],
-    ['non-loopback http', { operation: 'runners', org: 'octo-org', api_url: 'http://github.example.com/api/v3' }, /plain http.*use https:\/\//],
-    ['bad platform', { operation: 'downloads', org: 'octo-org', platforms: 'linux/sparc' }, /unknown runner architecture "sparc": use x64, arm, arm64/],
+    [
+      'newer contract',
+      { operation: 'runners', org: 'octo-org', contract_version: '2' },
+      /contract version 2 but this runtime\.js speaks version 1: .*synth/,
+    ],
+    [
+      'non-loopback http',
+      { operation: 'runners', org: 'octo-org', api_url: 'http://github.example.com/api/v3' },
+      /plain http.*use https:\/\//,
+    ],
+    [
+      'bad platform',
+      { operation: 'downloads', org: 'octo-org', platforms: 'linux/sparc' },
+      /unknown runner architecture "sparc": use x64, arm, arm64/,
+    ],
   ])('%s', async (_name, query, message) => {
     const r = await data(query as Record<string, string>, { env });
     expect(failure(r)).toMatch(message);
@@ -94,13 +112,19 @@ describe('credentials', () => {
   test('401: invalid token names the variable', async () => {
     const unknown = canaryToken();
     const r = await data(orgQuery(), { env: { GITHUB_TOKEN: unknown } });
-    expect(failure(r)).toMatch(/rejected the classic personal access token from GITHUB_TOKEN as invalid, expired or revoked \(401.*set GITHUB_TOKEN to a valid credential/);
+    expect(failure(r)).toMatch(
+      /rejected the classic personal access token from GITHUB_TOKEN as invalid, expired or revoked \(401.*set GITHUB_TOKEN to a valid credential/,
+    );
     expectNoSecret(r, unknown);
   });
 
   test('GitHub App: installation token minted, used, never printed', async () => {
     const pem = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const appEnv = { GITHUB_APP_ID: app.appId, GITHUB_APP_INSTALLATION_ID: app.installationId, GITHUB_APP_PRIVATE_KEY: pem.replace(/\n/g, '\\n') };
+    const appEnv = {
+      GITHUB_APP_ID: app.appId,
+      GITHUB_APP_INSTALLATION_ID: app.installationId,
+      GITHUB_APP_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
+    };
     const r = await data(orgQuery(), { env: appEnv });
     expect(result(r).token).not.toBe('');
     expect(emulator.tokensIssued.some((t) => t.kind === 'installation')).toBe(true);
@@ -117,7 +141,9 @@ describe('credentials', () => {
 
   test('GitHub App: incomplete', async () => {
     const r = await data(orgQuery(), { env: { GITHUB_APP_ID: app.appId } });
-    expect(failure(r)).toMatch(/GitHub App credential incomplete: set GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH/);
+    expect(failure(r)).toMatch(
+      /GitHub App credential incomplete: set GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_PATH/,
+    );
   });
 });
 
@@ -140,7 +166,10 @@ describe('403', () => {
     emulator.addToken({ token: fine, kind: 'fine-grained', permissions: { administration: 'read' } });
     const r = await data({ ...conn(emulator), ...org.query, operation: DataOperation.REGISTRATION_TOKEN }, { env: { GITHUB_TOKEN: fine } });
     expect(failure(r)).toMatch(/fine-grained personal access token from GITHUB_TOKEN lacks .*organization_self_hosted_runners/);
-    const repoRead = await data({ ...conn(emulator), ...repo.query, operation: DataOperation.REGISTRATION_TOKEN }, { env: { GITHUB_TOKEN: fine } });
+    const repoRead = await data(
+      { ...conn(emulator), ...repo.query, operation: DataOperation.REGISTRATION_TOKEN },
+      { env: { GITHUB_TOKEN: fine } },
+    );
     expect(failure(repoRead)).toMatch(/Administration: read and write.*administration=write/);
     expectNoSecret(r, fine);
     expectNoSecret(repoRead, fine);
@@ -148,13 +177,23 @@ describe('403', () => {
 
   test('enterprise scope with a fine-grained token or an App: needs a classic PAT', async () => {
     const fine = canaryToken('github_pat_');
-    emulator.addToken({ token: fine, kind: 'fine-grained', permissions: { administration: 'write', organization_self_hosted_runners: 'write' } });
+    emulator.addToken({
+      token: fine,
+      kind: 'fine-grained',
+      permissions: { administration: 'write', organization_self_hosted_runners: 'write' },
+    });
     const q = { ...conn(emulator), ...enterprise.query, operation: DataOperation.REGISTRATION_TOKEN };
     const r = await data(q, { env: { GITHUB_TOKEN: fine } });
-    expect(failure(r)).toMatch(/enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope/);
+    expect(failure(r)).toMatch(
+      /enterprise runner endpoints accept only a classic personal access token with the "manage_runners:enterprise" or "admin:enterprise" scope/,
+    );
     const pem = keys.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const a = await data(q, { env: { GITHUB_APP_ID: app.appId, GITHUB_APP_INSTALLATION_ID: app.installationId, GITHUB_APP_PRIVATE_KEY: pem } });
-    expect(failure(a)).toMatch(/GitHub App 4242 \(installation 777\) was refused by enterprise "octo-enterprise".*classic personal access token/);
+    const a = await data(q, {
+      env: { GITHUB_APP_ID: app.appId, GITHUB_APP_INSTALLATION_ID: app.installationId, GITHUB_APP_PRIVATE_KEY: pem },
+    });
+    expect(failure(a)).toMatch(
+      /GitHub App 4242 \(installation 777\) was refused by enterprise "octo-enterprise".*classic personal access token/,
+    );
     expectNoSecret(r, fine);
   });
 });
@@ -201,8 +240,28 @@ describe('404, 409, 422', () => {
 
   test('422: delete-runner retries a busy runner until the timeout, then says so', async () => {
     const busy = emulator.createRunner(org.ref, { name: uniqueName('busy'), status: 'online', busy: true, labels: [ownerMarker('i-1')] });
-    const r = await run(['delete-runner', ...org.flags, '--api-url', emulator.url, '--name', busy.name, '--identity', 'i-1', '--busy-timeout', '1', '--interval', '0.2'], { env });
-    expect(failure(r)).toMatch(new RegExp(`runner "${busy.name}" \\(id ${busy.id}\\) in organization "octo-org" is still busy running a job after 1 s, so it was not deleted`));
+    const r = await run(
+      [
+        'delete-runner',
+        ...org.flags,
+        '--api-url',
+        emulator.url,
+        '--name',
+        busy.name,
+        '--identity',
+        'i-1',
+        '--busy-timeout',
+        '1',
+        '--interval',
+        '0.2',
+      ],
+      { env },
+    );
+    expect(failure(r)).toMatch(
+      new RegExp(
+        `runner "${busy.name}" \\(id ${busy.id}\\) in organization "octo-org" is still busy running a job after 1 s, so it was not deleted`,
+      ),
+    );
     expect(r.ms).toBeGreaterThanOrEqual(1000);
     // Retried, but no faster than one write per second (plugin-throttling, as GitHub asks).
     const deletes = emulator.requests.filter((q) => q.method === 'DELETE' && q.path.endsWith(`/runners/${busy.id}`));
@@ -211,7 +270,10 @@ describe('404, 409, 422', () => {
 
   test('422: delete-runner deletes the runner once its job ends', async () => {
     const busy = emulator.createRunner(org.ref, { name: uniqueName('busy'), status: 'online', busy: true });
-    const pending = run(['delete-runner', ...org.flags, '--api-url', emulator.url, '--id', String(busy.id), '--busy-timeout', '30', '--interval', '0.2'], { env });
+    const pending = run(
+      ['delete-runner', ...org.flags, '--api-url', emulator.url, '--id', String(busy.id), '--busy-timeout', '30', '--interval', '0.2'],
+      { env },
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(emulator.runners(org.ref).some((x) => x.id === busy.id)).toBe(true);
     emulator.setRunnerState(busy.id, { busy: false });

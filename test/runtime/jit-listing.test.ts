@@ -15,7 +15,12 @@ const ctx = emulatorFor(credential);
 const ORG = { org: 'octo-org' };
 const cacheEnv = () => ({ GITHUB_TOKEN: credential, XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'jit-cache-')) });
 const spec = (name: string, generation: string) => JSON.stringify({ name, generation, labels: ['jit'], runner_group: '', work_folder: '' });
-const query = (name: string, generation: string) => ({ ...conn(ctx.emulator), ...ORG, operation: DataOperation.JIT_CONFIGS, 'runner:r': spec(name, generation) });
+const query = (name: string, generation: string) => ({
+  ...conn(ctx.emulator),
+  ...ORG,
+  operation: DataOperation.JIT_CONFIGS,
+  'runner:r': spec(name, generation),
+});
 const calls = (method: string, re: RegExp) => ctx.emulator.requests.filter((r) => r.method === method && re.test(r.path));
 const LIST = /\/actions\/runners$/;
 const MINT = /\/actions\/runners\/generate-jitconfig$/;
@@ -37,7 +42,10 @@ test('reads of one plan share one listing; a runner minted since it was walked i
 
   // A re-read within the minute (a plan right after the apply): no listing, no mint, both exist.
   ctx.emulator.clearRequests();
-  for (const [name, gen] of [[a, 'g-a'], [b, 'g-b']]) {
+  for (const [name, gen] of [
+    [a, 'g-a'],
+    [b, 'g-b'],
+  ]) {
     const again = await read(query(name, gen), env);
     expect(again[jitKey('r', 'status')]).toBe('existing');
     expect(again[jitKey('r', 'jit_config')]).toBe('');

@@ -15,7 +15,8 @@ beforeAll(async () => {
   emulator = await startEmulator({ nameFilter: false });
   emulator.addToken({ token, kind: 'classic', scopes: ALL_SCOPES });
   // Three pages of 100: the runner looked up sits on the first one.
-  for (let i = 1; i <= 250; i++) emulator.createRunner('org:octo-org', { name: `r-${i}`, status: i === 7 ? 'online' : 'offline', labels: i === 7 ? ['gpu'] : [] });
+  for (let i = 1; i <= 250; i++)
+    emulator.createRunner('org:octo-org', { name: `r-${i}`, status: i === 7 ? 'online' : 'offline', labels: i === 7 ? ['gpu'] : [] });
 });
 afterAll(() => emulator?.close());
 
@@ -23,16 +24,23 @@ const listCalls = () => emulator.requests.filter((r) => r.path === '/orgs/octo-o
 
 test('G11: wait-online and the Runners data source stop at the page holding the name, and stay exact when the server ignores it', async () => {
   let before = listCalls();
-  const waited = await run(['wait-online', '--org', 'octo-org', '--api-url', emulator.url, '--name', 'r-7', '--timeout', '5'], { env, debug: false });
+  const waited = await run(['wait-online', '--org', 'octo-org', '--api-url', emulator.url, '--name', 'r-7', '--timeout', '5'], {
+    env,
+    debug: false,
+  });
   expect(waited.stderr).toContain('runner "r-7" (id ');
   expect(waited.code).toBe(0);
   expect(listCalls() - before).toBe(1);
 
   before = listCalls();
-  const found = result(await data({ operation: 'runners', api_url: emulator.url, org: 'octo-org', name: 'r-7', labels: 'gpu' }, { env, debug: false }));
+  const found = result(
+    await data({ operation: 'runners', api_url: emulator.url, org: 'octo-org', name: 'r-7', labels: 'gpu' }, { env, debug: false }),
+  );
   expect(listCalls() - before).toBe(1);
   expect(found.names).toBe('r-7');
-  expect(JSON.parse(found.runners_json)).toEqual([expect.objectContaining({ name: 'r-7', status: 'online', labels: expect.arrayContaining(['gpu']) })]);
+  expect(JSON.parse(found.runners_json)).toEqual([
+    expect.objectContaining({ name: 'r-7', status: 'online', labels: expect.arrayContaining(['gpu']) }),
+  ]);
 
   // A name nobody has: every page is read (3 for 250 runners, from the last one down, then page 1
   // once more, so that a runner moved down by a concurrent deletion is not missed), and nothing
@@ -51,7 +59,9 @@ test('G12: an enterprise by id: the API is called with the id, and runner_url st
   const t = result(await data({ operation: 'registration-token', api_url: emulator.url, enterprise: id }, { env, debug: false }));
   expect(t.token).not.toBe('');
   expect(t.runner_url).toBe('');
-  const bySlug = result(await data({ operation: 'registration-token', api_url: emulator.url, enterprise: 'octo-enterprise' }, { env, debug: false }));
+  const bySlug = result(
+    await data({ operation: 'registration-token', api_url: emulator.url, enterprise: 'octo-enterprise' }, { env, debug: false }),
+  );
   expect(bySlug.runner_url).toBe(`${emulator.url}/enterprises/octo-enterprise`);
   expect(emulator.requests.some((r) => r.path === `/enterprises/${id}/actions/runners/registration-token` && r.status === 201)).toBe(true);
 });

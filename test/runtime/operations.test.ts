@@ -23,7 +23,11 @@ const json = (r: RunResult) => JSON.parse(ok(r).stdout);
 
 describe.each(SCOPES)('$name scope', (scope) => {
   const cli = (args: string[]) => run([...args, ...scope.flags, '--api-url', emulator.url, '--json'], { env });
-  const labelsOf = (id: number) => emulator.runners(scope.ref).find((r) => r.id === id)!.labels.map((l) => l.name);
+  const labelsOf = (id: number) =>
+    emulator
+      .runners(scope.ref)
+      .find((r) => r.id === id)!
+      .labels.map((l) => l.name);
 
   test('list runners: all pages, name and labels filters', async () => {
     const base = uniqueName('list');
@@ -43,7 +47,9 @@ describe.each(SCOPES)('$name scope', (scope) => {
     expect(r.labels).toContain('odd');
     expect(String(r.id)).toBe(one.ids);
 
-    const evens = result(ok(await data({ ...conn(emulator), ...scope.query, operation: DataOperation.RUNNERS, labels: 'even,self-hosted' }, { env })));
+    const evens = result(
+      ok(await data({ ...conn(emulator), ...scope.query, operation: DataOperation.RUNNERS, labels: 'even,self-hosted' }, { env })),
+    );
     expect(evens.names.split(',').filter((n) => n.startsWith(`${base}-`))).toHaveLength(53);
   });
 
@@ -55,7 +61,7 @@ describe.each(SCOPES)('$name scope', (scope) => {
     expect(byName.id).toBe(r.id);
   });
 
-  test('delete runner (the destroy provisioner): by name with its identity\'s marker', async () => {
+  test("delete runner (the destroy provisioner): by name with its identity's marker", async () => {
     const r = emulator.createRunner(scope.ref, { name: uniqueName('delete'), labels: [ownerMarker('identity-1')] });
     const del = ['delete-runner', ...scope.flags, '--api-url', emulator.url, '--name', r.name, '--identity', 'identity-1'];
     const out = ok(await run(del, { env }));
@@ -80,7 +86,9 @@ describe.each(SCOPES)('$name scope', (scope) => {
 
   test('create registration token', async () => {
     const before = emulator.tokensIssued.filter((t) => t.kind === 'registration' && t.scope === scope.ref).length;
-    const res = result(ok(await data({ ...conn(emulator), ...scope.query, operation: DataOperation.REGISTRATION_TOKEN, generations: 'a,b' }, { env })));
+    const res = result(
+      ok(await data({ ...conn(emulator), ...scope.query, operation: DataOperation.REGISTRATION_TOKEN, generations: 'a,b' }, { env })),
+    );
     expect(res.token.length).toBeGreaterThan(10);
     expect(Date.parse(res.expires_at)).toBeGreaterThan(Date.now());
     expect(res.runner_url).toBe(`${emulator.url}/${scope.webPath}`);
@@ -151,6 +159,11 @@ describe.each(SCOPES)('$name scope', (scope) => {
   test('labels: remove all', async () => {
     const r = emulator.createRunner(scope.ref, { name: uniqueName('labels-clear'), labels: ['a', 'b'] });
     json(await cli(['labels', 'clear', '--id', String(r.id)]));
-    expect(emulator.runners(scope.ref).find((x) => x.id === r.id)!.labels.every((l) => l.type === 'read-only')).toBe(true);
+    expect(
+      emulator
+        .runners(scope.ref)
+        .find((x) => x.id === r.id)!
+        .labels.every((l) => l.type === 'read-only'),
+    ).toBe(true);
   });
 });

@@ -9,7 +9,9 @@ const env = { GITHUB_TOKEN: credential };
 const ORG = ['--org', 'octo-org'];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seed: { enterprises: ['octo-enterprise'], orgs: ['octo-org'], repos: ['octo-org/octo-repo'], runnerVersion: '2.329.0' } });
+  emulator = await startEmulator({
+    seed: { enterprises: ['octo-enterprise'], orgs: ['octo-org'], repos: ['octo-org/octo-repo'], runnerVersion: '2.329.0' },
+  });
   emulator.addToken({ token: credential, kind: 'classic', scopes: ALL_SCOPES });
 });
 afterAll(() => emulator?.close());
@@ -36,7 +38,9 @@ test('runners list, human and --json; debug lines carry method, path, status and
   expect(debugLines.length).toBeGreaterThan(0);
   for (const l of debugLines) expect(l).toMatch(/^cdktf-github-runners: debug (GET|POST|PUT|DELETE) \/\S+ \d{3} \d+ms$/);
   expectNoSecret(human, credential);
-  const asJson = JSON.parse((await run(['runners', 'list', ...ORG, '--api-url', emulator.url, '--name', r1.name, '--json'], { env })).stdout);
+  const asJson = JSON.parse(
+    (await run(['runners', 'list', ...ORG, '--api-url', emulator.url, '--name', r1.name, '--json'], { env })).stdout,
+  );
   expect(asJson).toEqual([expect.objectContaining({ id: r1.id, name: r1.name, labels: expect.arrayContaining(['gpu']) })]);
 });
 
@@ -52,7 +56,9 @@ test('token registration prints the token on stdout only, as asked', async () =>
   const token = r.stdout.trim();
   expect(token.length).toBeGreaterThan(10);
   expect(r.stderr).not.toContain(token);
-  const j = JSON.parse((await run(['token', 'remove', '--repo', 'octo-org/octo-repo', '--api-url', emulator.url, '--json'], { env })).stdout);
+  const j = JSON.parse(
+    (await run(['token', 'remove', '--repo', 'octo-org/octo-repo', '--api-url', emulator.url, '--json'], { env })).stdout,
+  );
   expect(j.runner_url).toBe(`${emulator.url}/octo-org/octo-repo`);
   expectNoSecret(r, credential);
 });
@@ -67,7 +73,12 @@ test('jit prints the configuration; the emulator-side name is exact', async () =
 });
 
 test('GHES-style /api/v3 base URL: runner_url drops /api/v3', async () => {
-  const res = result(await data({ ...conn(emulator), api_url: `${emulator.url}/api/v3/`, org: 'octo-org', operation: DataOperation.REGISTRATION_TOKEN }, { env }));
+  const res = result(
+    await data(
+      { ...conn(emulator), api_url: `${emulator.url}/api/v3/`, org: 'octo-org', operation: DataOperation.REGISTRATION_TOKEN },
+      { env },
+    ),
+  );
   expect(res.runner_url).toBe(`${emulator.url}/octo-org`);
 });
 
@@ -77,7 +88,12 @@ test('downloads: all platforms, pinned versions, aliases, not offered', async ()
   expect(all[downloadKey('linux/arm64', 'filename')]).toBe('actions-runner-linux-arm64-2.329.0.tar.gz');
   expect(all[downloadKey('win/x64', 'filename')]).toBe('actions-runner-win-x64-2.329.0.zip');
 
-  const pinned = result(await data({ ...conn(emulator), org: 'octo-org', operation: DataOperation.DOWNLOADS, platforms: 'linux/x64@2.321.0, darwin/aarch64@2.329.0' }, { env }));
+  const pinned = result(
+    await data(
+      { ...conn(emulator), org: 'octo-org', operation: DataOperation.DOWNLOADS, platforms: 'linux/x64@2.321.0, darwin/aarch64@2.329.0' },
+      { env },
+    ),
+  );
   expect(pinned[downloadKey('linux/x64@2.321.0', 'filename')]).toBe('actions-runner-linux-x64-2.321.0.tar.gz');
   expect(pinned[downloadKey('linux/x64@2.321.0', 'download_url')]).toMatch(/2\.321\.0/);
   expect(pinned[downloadKey('linux/x64@2.321.0', 'download_url')]).not.toMatch(/2\.329\.0/);
@@ -88,7 +104,9 @@ test('downloads: all platforms, pinned versions, aliases, not offered', async ()
   expect(emulator.requests.filter((q) => q.path.endsWith('/downloads')).length).toBeGreaterThan(0);
 
   const off = await data({ ...conn(emulator), org: 'octo-org', operation: DataOperation.DOWNLOADS, platforms: 'osx/arm' }, { env });
-  expect(failure(off)).toMatch(/platform osx\/arm is not offered by GitHub for organization "octo-org"; offered: linux\/arm, linux\/arm64, linux\/x64, osx\/arm64, osx\/x64, win\/arm64, win\/x64/);
+  expect(failure(off)).toMatch(
+    /platform osx\/arm is not offered by GitHub for organization "octo-org"; offered: linux\/arm, linux\/arm64, linux\/x64, osx\/arm64, osx\/x64, win\/arm64, win\/x64/,
+  );
 
   const human = await run(['downloads', ...ORG, '--api-url', emulator.url, '--os', 'macos', '--arch', 'arm64'], { env });
   expect(human.stdout).toMatch(/osx\/arm64 {2}2\.329\.0 {2}\S+actions-runner-osx-arm64-2\.329\.0\.tar\.gz {2}sha256:[0-9a-f]{64}/);
@@ -96,7 +114,12 @@ test('downloads: all platforms, pinned versions, aliases, not offered', async ()
 
 test('one downloads call per data-source read', async () => {
   emulator.clearRequests();
-  result(await data({ ...conn(emulator), org: 'octo-org', operation: DataOperation.DOWNLOADS, platforms: 'linux/x64,linux/arm64,win/x64' }, { env }));
+  result(
+    await data(
+      { ...conn(emulator), org: 'octo-org', operation: DataOperation.DOWNLOADS, platforms: 'linux/x64,linux/arm64,win/x64' },
+      { env },
+    ),
+  );
   expect(emulator.requests).toHaveLength(1);
 });
 
@@ -104,10 +127,28 @@ test('delete-runner as the constructs call it: --owner/--repository, empty flags
   const base = uniqueName('gen');
   const ghName = generationName(base, 'identity-123');
   const r = emulator.createRunner('repo:octo-org/octo-repo', { name: ghName });
-  const out = await run([
-    'delete-runner', '--api-url', emulator.url, '--owner', 'octo-org', '--repository', 'octo-repo', '--enterprise', '', '--credential-env', '',
-    '--name', base, '--generation', 'identity-123', '--busy-timeout', '300',
-  ], { env });
+  const out = await run(
+    [
+      'delete-runner',
+      '--api-url',
+      emulator.url,
+      '--owner',
+      'octo-org',
+      '--repository',
+      'octo-repo',
+      '--enterprise',
+      '',
+      '--credential-env',
+      '',
+      '--name',
+      base,
+      '--generation',
+      'identity-123',
+      '--busy-timeout',
+      '300',
+    ],
+    { env },
+  );
   expect(out.code).toBe(0);
   expect(emulator.runners('repo:octo-org/octo-repo').some((x) => x.id === r.id)).toBe(false);
   expectNoSecret(out, credential);
@@ -124,7 +165,10 @@ test('wait-online: waits for registration and status, and times out clearly', as
   expect(done.code).toBe(0);
   expect(done.stderr).toContain(`runner "${name}" (id ${r.id}) is online in organization "octo-org"`);
 
-  const never = await run(['wait-online', ...ORG, '--api-url', emulator.url, '--name', uniqueName('never'), '--timeout', '1', '--interval', '0.3'], { env });
+  const never = await run(
+    ['wait-online', ...ORG, '--api-url', emulator.url, '--name', uniqueName('never'), '--timeout', '1', '--interval', '0.3'],
+    { env },
+  );
   expect(failure(never)).toMatch(/is not registered in organization "octo-org" after 1 s: check the machine's runner service logs/);
   expectNoSecret(done, credential);
 });
@@ -140,13 +184,20 @@ test('starts fast: one data-source call', async () => {
 test('emulator subcommand: serves the API the other commands use, stops on SIGTERM', async () => {
   const { spawn } = await import('child_process');
   const { RUNTIME } = await import('./runtime-process');
-  const child = spawn(process.execPath, [RUNTIME, 'emulator', '--port', '0'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [RUNTIME, 'emulator', '--port', '0'], {
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const lines: string[] = [];
     await new Promise<void>((resolve, reject) => {
       child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
       child.stdout.on('data', (d) => {
-        lines.push(...String(d).split('\n').filter((l) => l !== ''));
+        lines.push(
+          ...String(d)
+            .split('\n')
+            .filter((l) => l !== ''),
+        );
         if (lines.length >= 2) resolve();
       });
     });

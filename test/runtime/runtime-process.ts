@@ -109,16 +109,28 @@ export interface ScopeCase {
 
 export const SCOPES: ScopeCase[] = [
   {
-    name: 'enterprise', ref: 'enterprise:octo-enterprise', query: { enterprise: 'octo-enterprise' },
-    flags: ['--enterprise', 'octo-enterprise'], label: 'enterprise "octo-enterprise"', webPath: 'enterprises/octo-enterprise',
+    name: 'enterprise',
+    ref: 'enterprise:octo-enterprise',
+    query: { enterprise: 'octo-enterprise' },
+    flags: ['--enterprise', 'octo-enterprise'],
+    label: 'enterprise "octo-enterprise"',
+    webPath: 'enterprises/octo-enterprise',
   },
   {
-    name: 'org', ref: 'org:octo-org', query: { org: 'octo-org' },
-    flags: ['--org', 'octo-org'], label: 'organization "octo-org"', webPath: 'octo-org',
+    name: 'org',
+    ref: 'org:octo-org',
+    query: { org: 'octo-org' },
+    flags: ['--org', 'octo-org'],
+    label: 'organization "octo-org"',
+    webPath: 'octo-org',
   },
   {
-    name: 'repo', ref: 'repo:octo-org/octo-repo', query: { owner: 'octo-org', repository: 'octo-repo' },
-    flags: ['--repo', 'octo-org/octo-repo'], label: 'repository "octo-org/octo-repo"', webPath: 'octo-org/octo-repo',
+    name: 'repo',
+    ref: 'repo:octo-org/octo-repo',
+    query: { owner: 'octo-org', repository: 'octo-repo' },
+    flags: ['--repo', 'octo-org/octo-repo'],
+    label: 'repository "octo-org/octo-repo"',
+    webPath: 'octo-org/octo-repo',
   },
 ];
 

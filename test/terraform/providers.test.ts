@@ -106,9 +106,9 @@ test('null_resource: decimal id, triggers replace it and re-run provisioners, de
     const nullSchema = Object.entries(schemas).find(([k]) => k.endsWith('/hashicorp/null'))![1] as any;
     expect(nullSchema.resource_schemas.null_resource.block.description).toBe(
       'The `null_resource` resource implements the standard resource lifecycle but takes no further action. ' +
-      'On Terraform 1.4 and later, use the [`terraform_data` resource type](https://developer.hashicorp.com/terraform/language/resources/terraform-data) instead. ' +
-      'Terraform 1.9 and later support the `moved` configuration block from `null_resource` to `terraform_data`.\n\n' +
-      'The `triggers` argument allows specifying an arbitrary set of values that, when changed, will cause the resource to be replaced.',
+        'On Terraform 1.4 and later, use the [`terraform_data` resource type](https://developer.hashicorp.com/terraform/language/resources/terraform-data) instead. ' +
+        'Terraform 1.9 and later support the `moved` configuration block from `null_resource` to `terraform_data`.\n\n' +
+        'The `triggers` argument allows specifying an arbitrary set of values that, when changed, will cause the resource to be replaced.',
     );
     expect(lock).toMatch(/provider "registry\.(terraform|opentofu)\.(io|org)\/hashicorp\/null" \{\s+version\s+= "3\.2\.4"/);
     await tfOk(engine, dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
@@ -246,7 +246,9 @@ test('external: failures are errors with the released provider’s messages', as
     expect(of('empty_program').summary).toBe('External Program Missing');
     expect(of('missing_program').summary).toBe('External Program Lookup Failed');
     // The released provider prints the configured element as a framework string value: quoted.
-    expect(of('missing_program').detail).toContain('\nProgram: "no-such-program-e2e-harness"\nError: exec: "no-such-program-e2e-harness": executable file not found in $PATH');
+    expect(of('missing_program').detail).toContain(
+      '\nProgram: "no-such-program-e2e-harness"\nError: exec: "no-such-program-e2e-harness": executable file not found in $PATH',
+    );
     expect(diags).toHaveLength(8);
   });
 });

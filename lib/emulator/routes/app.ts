@@ -14,7 +14,10 @@ const INSTALLATION_TOKEN_TTL_MS = 3600 * 1000;
  */
 export async function createInstallationToken(core: EmulatorCore, ctx: Ctx, installationId: string): Promise<void> {
   const p = presented(ctx.req.headers.authorization);
-  const check = p.type === 'jwt' ? verifyAppJwt(p.value, core.apps, core.clock.nowSeconds()) : ({ ok: false, message: JWT_MESSAGES.undecodable } as const);
+  const check =
+    p.type === 'jwt'
+      ? verifyAppJwt(p.value, core.apps, core.clock.nowSeconds())
+      : ({ ok: false, message: JWT_MESSAGES.undecodable } as const);
   if (check.ok) {
     ctx.rateBucket = `app:${check.app.appId}`;
     ctx.rateLimit = core.rateLimit;
@@ -29,7 +32,8 @@ export async function createInstallationToken(core: EmulatorCore, ctx: Ctx, inst
   const body = await ctx.json();
   let permissions: Record<string, Level> = { ...app.permissions };
   if (body !== undefined) {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(422, 'Invalid request.\n\nThe request body must be a JSON object.');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new HttpError(422, 'Invalid request.\n\nThe request body must be a JSON object.');
     const requested = (body as { permissions?: unknown }).permissions;
     if (requested !== undefined) {
       if (!requested || typeof requested !== 'object') throw new HttpError(422, 'Invalid request.\n\n"permissions" must be an object.');

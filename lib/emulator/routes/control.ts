@@ -11,7 +11,14 @@ import { CreateRunnerRequest, Fault } from '../types';
  * every start: `Emulator.adminToken`, printed by the CLI) are served: another local user must not
  * be able to add tokens or faults. Not logged.
  */
-export async function control(core: EmulatorCore, req: http.IncomingMessage, res: http.ServerResponse, method: string, path: string, query: URLSearchParams): Promise<void> {
+export async function control(
+  core: EmulatorCore,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
   const reply = (status: number, body?: unknown) => {
     const payload = body === undefined ? '' : JSON.stringify(body);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(payload)) });
@@ -19,7 +26,10 @@ export async function control(core: EmulatorCore, req: http.IncomingMessage, res
   };
   if (!isLoopback(req.socket.remoteAddress)) return reply(403, { message: 'The /_emulator/ controls answer loopback callers only' });
   if (!isAdmin(core.adminToken, req.headers.authorization)) {
-    return reply(401, { message: 'The /_emulator/ controls need the emulator admin token: send "Authorization: Bearer TOKEN" with the token the emulator printed (Emulator.adminToken in process)' });
+    return reply(401, {
+      message:
+        'The /_emulator/ controls need the emulator admin token: send "Authorization: Bearer TOKEN" with the token the emulator printed (Emulator.adminToken in process)',
+    });
   }
   try {
     const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);

@@ -74,7 +74,12 @@ export async function generateJitConfig(core: EmulatorCore, ctx: Ctx, scope: Sco
     }),
     '.credentials': b64({
       scheme: 'OAuth',
-      data: { clientId: r.clientId, authorizationUrl: `${serverUrl}/oauth2/token`, requireFipsCryptography: 'False', clientSecret: r.secret },
+      data: {
+        clientId: r.clientId,
+        authorizationUrl: `${serverUrl}/oauth2/token`,
+        requireFipsCryptography: 'False',
+        clientSecret: r.secret,
+      },
     }),
     '.credentials_rsaparams': b64({ note: 'emulator stub: no key material' }),
   };

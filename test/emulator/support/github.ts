@@ -22,7 +22,12 @@ export interface ScopeCase {
 
 /** The three scopes of the built-in seed (GitHub's documentation names). */
 export const SCOPES: ScopeCase[] = [
-  { ref: 'enterprise:octo-enterprise', kind: 'enterprise', prefix: '/enterprises/octo-enterprise', webPath: '/enterprises/octo-enterprise' },
+  {
+    ref: 'enterprise:octo-enterprise',
+    kind: 'enterprise',
+    prefix: '/enterprises/octo-enterprise',
+    webPath: '/enterprises/octo-enterprise',
+  },
   { ref: 'org:octo-org', kind: 'org', prefix: '/orgs/octo-org', webPath: '/octo-org' },
   { ref: 'repo:octo-org/octo-repo', kind: 'repo', prefix: '/repos/octo-org/octo-repo', webPath: '/octo-org/octo-repo' },
 ];
@@ -60,7 +65,8 @@ export async function call(emu: Emulator | string, method: string, path: string,
   const text = await res.text();
   let parsed: unknown;
   if (text !== '') {
-    if (!(res.headers.get('content-type') ?? '').includes('json')) throw new Error(`${method} ${path}: answer is not JSON: ${text.slice(0, 200)}`);
+    if (!(res.headers.get('content-type') ?? '').includes('json'))
+      throw new Error(`${method} ${path}: answer is not JSON: ${text.slice(0, 200)}`);
     parsed = JSON.parse(text);
   }
   if (!path.startsWith('/_emulator/')) {
@@ -70,7 +76,12 @@ export async function call(emu: Emulator | string, method: string, path: string,
 }
 
 /** Creates a registration (or remove) token through the API and returns its value. */
-export async function mintToken(emu: Emulator, token: string, scope: ScopeCase, kind: 'registration' | 'remove' = 'registration'): Promise<string> {
+export async function mintToken(
+  emu: Emulator,
+  token: string,
+  scope: ScopeCase,
+  kind: 'registration' | 'remove' = 'registration',
+): Promise<string> {
   const a = await call(emu, 'POST', `${scope.prefix}/actions/runners/${kind}-token`, { token });
   if (a.status !== 201) throw new Error(`${kind} token: HTTP ${a.status} ${a.text}`);
   return a.body.token;

@@ -52,9 +52,7 @@ export class OpenApiSpec {
   /** The operation a concrete request path hits; literal segments win over parameters. */
   operation(method: string, concretePath: string): Operation | undefined {
     const p = concretePath.split('?')[0].replace(/^\/api\/v3(?=\/)/, '');
-    return this.ops
-      .filter((o) => o.method === method.toUpperCase() && o.regex.test(p))
-      .sort((a, b) => b.literals - a.literals)[0];
+    return this.ops.filter((o) => o.method === method.toUpperCase() && o.regex.test(p)).sort((a, b) => b.literals - a.literals)[0];
   }
 
   hasOperation(method: string, concretePath: string): boolean {
@@ -77,12 +75,18 @@ export class OpenApiSpec {
       key = `${op!.method} ${op!.template} ${status}`;
       schema = response.content?.['application/json']?.schema;
       if (!schema) {
-        if (body !== undefined && body !== '') throw new Error(`${where}: the description documents no body, but the answer has one: ${JSON.stringify(body).slice(0, 200)}`);
+        if (body !== undefined && body !== '')
+          throw new Error(`${where}: the description documents no body, but the answer has one: ${JSON.stringify(body).slice(0, 200)}`);
         return;
       }
     } else if (status >= 400) {
       key = 'basic-error';
-      schema = { allOf: [{ $ref: '#/components/schemas/basic-error' }, { type: 'object', required: ['message'], properties: { message: { type: 'string' } } }] };
+      schema = {
+        allOf: [
+          { $ref: '#/components/schemas/basic-error' },
+          { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+        ],
+      };
     } else {
       throw new Error(`${where}: ${op ? 'status not documented for this operation' : 'no such operation in the description'}`);
     }
@@ -102,7 +106,8 @@ export class OpenApiSpec {
     if (Array.isArray(s)) return s.map((x) => this.rebase(x));
     if (s && typeof s === 'object') {
       const out: { [k: string]: Json } = {};
-      for (const [k, v] of Object.entries(s)) out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${this.id}${v}` : this.rebase(v);
+      for (const [k, v] of Object.entries(s))
+        out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${this.id}${v}` : this.rebase(v);
       return out;
     }
     return s;
