@@ -46,11 +46,12 @@ const scopeQuery = { contract_version: '1', api_url: apiUrl, credential_env: '',
 const downloads = opts.vms
   ? new DataExternal(stack, nestedId(shared, 'Downloads'), {
       program,
-      query: { ...scopeQuery, operation: 'downloads', platforms: 'linux/x64' },
+      query: { ...scopeQuery, operation: 'downloads', platforms: 'linux/x64', checksum_required: 'linux/x64' },
     })
   : undefined;
 
-const deleteCommand = `node '${runtime.path}' delete-runner --api-url "$CGR_API_URL" --org "$CGR_ORG" --name "$CGR_NAME" --busy-timeout "$CGR_BUSY_TIMEOUT"`;
+const deleteCommand = `node '${runtime.path}' delete-runner --api-url "$CGR_API_URL" --org "$CGR_ORG" --name "$CGR_NAME" --busy-timeout "$CGR_BUSY_TIMEOUT" --identity "$CGR_IDENTITY"`;
+const checkNameCommand = `node '${runtime.path}' check-name --api-url "$CGR_API_URL" --org "$CGR_ORG" --name "$CGR_NAME" --identity "$CGR_IDENTITY"`;
 const triggersOf = (i) => ({
   api_url: apiUrl,
   org,
@@ -76,6 +77,7 @@ for (let i = 1; i <= opts.runners; i++) {
             CGR_ORG: '${self.triggers.org}',
             CGR_NAME: '${self.triggers.name}',
             CGR_BUSY_TIMEOUT: '300',
+            CGR_IDENTITY: '${self.id}',
           },
         },
       ],
@@ -105,7 +107,16 @@ for (let i = 1; i <= opts.runners; i++) {
       jit_config: '',
       runner_id: '',
       runner_name: runnerName(i),
+      api_url: apiUrl,
+      org,
     },
+    provisioners: [
+      {
+        type: 'local-exec',
+        command: checkNameCommand,
+        environment: { CGR_API_URL: apiUrl, CGR_ORG: org, CGR_NAME: runnerName(i), CGR_IDENTITY: identity.id },
+      },
+    ],
     lifecycle: { ignoreChanges: ['triggers'], replaceTriggeredBy: [`null_resource.${identity.friendlyUniqueId}`] },
   });
   if (!downloads) continue;
@@ -121,7 +132,8 @@ for (let i = 1; i <= opts.runners; i++) {
     jitConfig: attr('jit_config'),
     jit: false,
     name: runnerName(i),
-    labels: RUNNER_LABELS,
+    // The ownership marker the library adds to a registration-token runner's labels.
+    labels: [...RUNNER_LABELS, Fn.format('cgr-%s', [Fn.substr(Fn.sha256(identity.id), 0, 12)])],
     ephemeral: false,
     noDefaultLabels: false,
   });
