@@ -137,6 +137,14 @@ export const CONSTRUCTS_FOR_CDKTN = '10.7.2';
 export const NPM = ['--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'];
 
 /** A fresh cdktn app (package.json, main.ts compiled to main.js) with the cdktn tarball installed. */
+/** Type-checks `main.ts` in `dir` as a user's editor would, against the installed package's declarations. */
+export async function typeCheckApp(dir: string): Promise<void> {
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const types = path.join(ROOT, 'node_modules', '@types');
+  const flags = ['--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'commonjs', '--types', 'node', '--typeRoots', types];
+  await runOk(process.execPath, [tsc, ...flags, 'main.ts'], dir);
+}
+
 export async function cdktnApp(): Promise<string> {
   const tarball = packageFile('.', /^cdktn-github-runners-.*\.tgz$/);
   return cachedDir(
@@ -146,25 +154,7 @@ export async function cdktnApp(): Promise<string> {
       fs.writeFileSync(path.join(d, 'package.json'), JSON.stringify({ name: 'terrain-app', private: true }));
       await runOk('npm', ['install', ...NPM, `cdktn@${CDKTN}`, `constructs@${CONSTRUCTS_FOR_CDKTN}`, tarball], d);
       fs.copyFileSync(path.join(__dirname, 'apps', 'cdktn-main.ts'), path.join(d, 'main.ts'));
-      // Type-checks the app as a user's editor would, against the installed package's declarations.
-      await runOk(
-        process.execPath,
-        [
-          path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-          '--strict',
-          '--skipLibCheck',
-          '--target',
-          'ES2022',
-          '--module',
-          'commonjs',
-          '--types',
-          'node',
-          '--typeRoots',
-          path.join(ROOT, 'node_modules', '@types'),
-          'main.ts',
-        ],
-        d,
-      );
+      await typeCheckApp(d);
     },
   );
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Workspace, useEmulator } from '../e2e/support';
 import { engines, tempDir } from '../terraform/harness';
-import { CACHE, ROOT, cdktnApp, pythonVenv, run, runOk } from './packages';
+import { CACHE, ROOT, cdktnApp, pythonVenv, run, typeCheckApp } from './packages';
 
 /** The README's code block that starts with `first` (its first line). */
 function readmeBlock(first: string): string {
@@ -84,24 +84,7 @@ describe('the README snippets apply as written', () => {
     const dir = tempDir('readme-cdktn-');
     fs.symlinkSync(path.join(await cdktnApp(), 'node_modules'), path.join(dir, 'node_modules'));
     fs.writeFileSync(path.join(dir, 'main.ts'), pointAtEmulator(app, 'ts'));
-    await runOk(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-        '--strict',
-        '--skipLibCheck',
-        '--target',
-        'ES2022',
-        '--module',
-        'commonjs',
-        '--types',
-        'node',
-        '--typeRoots',
-        path.join(ROOT, 'node_modules', '@types'),
-        'main.ts',
-      ],
-      dir,
-    );
+    await typeCheckApp(dir);
     const outdir = tempDir('readme-cdktn-out-');
     const r = await run('node', ['main.js'], dir, { ...process.env, GITHUB_API_URL: ctx.emulator.url, OUTDIR: outdir });
     expect(r.code).toBe(0);
