@@ -4,21 +4,31 @@
 const path = require('path');
 
 function fleetArgs(argv = process.argv.slice(2)) {
-  const opts = { runners: 10, vms: false, org: 'bench-org', apiUrl: 'http://127.0.0.1:1', out: 'cdktf.out' };
+  const opts = {
+    runners: 10,
+    vms: false,
+    jit: false,
+    prefix: 'bench-runner',
+    org: 'bench-org',
+    apiUrl: 'http://127.0.0.1:1',
+    out: 'cdktf.out',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--vms') opts.vms = true;
+    else if (a === '--jit') opts.jit = true;
+    else if (a === '--prefix') opts.prefix = argv[++i];
     else if (a === '--runners') opts.runners = Number(argv[++i]);
     else if (a === '--org') opts.org = argv[++i];
     else if (a === '--api-url') opts.apiUrl = argv[++i];
     else if (a === '--out') opts.out = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${a}: use --runners N [--vms] [--org O] [--api-url URL] [--out DIR]`);
+    else throw new Error(`unknown argument ${a}: use --runners N [--vms] [--jit] [--prefix NAME] [--org O] [--api-url URL] [--out DIR]`);
   }
   if (!Number.isInteger(opts.runners) || opts.runners < 1) throw new Error('--runners needs a positive integer');
   return opts;
 }
 
-const runnerName = (i) => `bench-runner-${i}`;
+const runnerName = (i, prefix = 'bench-runner') => `${prefix}-${i}`;
 const RUNNER_LABELS = ['linux', 'x64'];
 
 /**

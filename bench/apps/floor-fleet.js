@@ -13,6 +13,7 @@ const { performance } = require('perf_hooks');
 const { fleetArgs, runnerName, RUNNER_LABELS, report } = require('./fleet-args');
 
 const opts = fleetArgs();
+if (opts.jit) throw new Error('the floor writes registration-token runners only: drop --jit');
 const { App, AssetType, Fn, LocalBackend, TerraformAsset, TerraformStack, Token } = require('cdktf');
 const { NullProvider } = require('@cdktf/provider-null/lib/provider');
 const { Resource: NullResource } = require('@cdktf/provider-null/lib/resource');
@@ -55,7 +56,7 @@ const checkNameCommand = `node '${runtime.path}' check-name --api-url "$CGR_API_
 const triggersOf = (i) => ({
   api_url: apiUrl,
   org,
-  name: runnerName(i),
+  name: runnerName(i, opts.prefix),
   labels: RUNNER_LABELS.join(','),
   runner_group: '',
   work_folder: '',
@@ -106,7 +107,7 @@ for (let i = 1; i <= opts.runners; i++) {
       runner_url: token.result.lookup('runner_url'),
       jit_config: '',
       runner_id: '',
-      runner_name: runnerName(i),
+      runner_name: runnerName(i, opts.prefix),
       api_url: apiUrl,
       org,
     },
@@ -114,7 +115,7 @@ for (let i = 1; i <= opts.runners; i++) {
       {
         type: 'local-exec',
         command: checkNameCommand,
-        environment: { CGR_API_URL: apiUrl, CGR_ORG: org, CGR_NAME: runnerName(i), CGR_IDENTITY: identity.id },
+        environment: { CGR_API_URL: apiUrl, CGR_ORG: org, CGR_NAME: runnerName(i, opts.prefix), CGR_IDENTITY: identity.id },
       },
     ],
     lifecycle: { ignoreChanges: ['triggers'], replaceTriggeredBy: [`null_resource.${identity.friendlyUniqueId}`] },
@@ -131,7 +132,7 @@ for (let i = 1; i <= opts.runners; i++) {
     token: attr('token'),
     jitConfig: attr('jit_config'),
     jit: false,
-    name: runnerName(i),
+    name: runnerName(i, opts.prefix),
     // The ownership marker the library adds to a registration-token runner's labels.
     labels: [...RUNNER_LABELS, Fn.format('cgr-%s', [Fn.substr(Fn.sha256(identity.id), 0, 12)])],
     ephemeral: false,

@@ -18,7 +18,13 @@ new LocalBackend(stack, { path: 'terraform.tfstate' });
 const { org, apiUrl } = opts;
 const linux = opts.vms ? new RunnerDownload(stack, 'linux-x64', { org, apiUrl, os: 'linux', architecture: 'x64' }) : undefined;
 for (let i = 1; i <= opts.runners; i++) {
-  const runner = new OrgRunner(stack, `runner-${i}`, { org, apiUrl, name: runnerName(i), labels: RUNNER_LABELS });
+  const runner = new OrgRunner(stack, `runner-${i}`, {
+    org,
+    apiUrl,
+    name: runnerName(i, opts.prefix),
+    labels: RUNNER_LABELS,
+    jit: opts.jit,
+  });
   if (linux) new NullResource(stack, `vm-${i}`, { triggers: { user_data: runner.installScript(linux) } });
 }
 const builtMs = performance.now();

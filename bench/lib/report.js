@@ -647,7 +647,7 @@ function scalingSection(sc) {
     '',
     'At each size, a fleet of registration-token runners and one of JIT runners (`jit: true`), each of one',
     "organization, every runner rendering `installScript()` of one shared `RunnerDownload` into a stand-in VM's user",
-    'data ([bench/apps/mode-fleet.js](../bench/apps/mode-fleet.js)), is applied from an empty state (local backend), its state',
+    'data ([bench/apps/library-fleet.js](../bench/apps/library-fleet.js)), is applied from an empty state (local backend), its state',
     'measured, and re-planned (median of the runs given; every re-plan must propose no changes). The two modes run',
     "side by side: both applies start together, then each re-plan of one starts with one of the other, so the machine's",
     "load hits both alike (their times are each other's reference, not what one mode takes alone on the machine).",

@@ -11,7 +11,7 @@ const { measureTokenDestroy } = require('../lib/destroy-cost');
 const { removeStack, scratch } = require('../lib/stacks');
 const { tf } = require('../lib/terraform');
 
-const APP = path.resolve(__dirname, '..', 'apps', 'mode-fleet.js');
+const APP = path.resolve(__dirname, '..', 'apps', 'library-fleet.js');
 const JIT_ORG = 'bench-destroy-jit';
 
 async function jitDestroy(ctx, runners) {

@@ -13,7 +13,7 @@ const { apiRequests } = require('../lib/emulator');
 const { removeStack, scratch } = require('../lib/stacks');
 const { tf } = require('../lib/terraform');
 
-const APP = path.resolve(__dirname, '..', 'apps', 'mode-fleet.js');
+const APP = path.resolve(__dirname, '..', 'apps', 'library-fleet.js');
 const APPLY = ['apply', '-auto-approve', '-input=false', '-no-color'];
 const PLAN = ['plan', '-input=false', '-no-color', '-lock=false', '-detailed-exitcode'];
 const MODES = ['token', 'jit'];
