@@ -4,9 +4,10 @@
 // and fleet scaling against the offline emulator,
 // prints the numbers and writes docs/benchmarks.md and docs/benchmarks-*.svg.
 // Options: --quick (fewer sizes and repetitions, report written to a scratch folder), BENCH_ENGINE=terraform|terraform-1.15|tofu,
-// BENCH_PLAN_SIZES=10,100 (the plan sizes; the default includes 1,000, whose first apply takes minutes),
-// BENCH_SCALING_SIZES=10,100 (the fleet-scaling sizes, default 10,100,500), BENCH_SERIAL=1 (no
-// section beside another).
+// BENCH_PLAN_SIZES=10,100,1000 (the plan sizes, default 10,100: a 1,000-runner first apply adds
+// about 7 minutes), BENCH_SCALING_SIZES=10,100 (the JIT fleet sizes, default 10,100,500),
+// BENCH_SCALING_TOKEN_SIZES (the registration-token fleet sizes beside them, default 10,100),
+// BENCH_SERIAL=1 (no section beside another).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -16,6 +17,7 @@ const { machine, engineVersion, cpuSeconds } = require('./lib/machine');
 const { engineEnv, loadManifest, pickEngine, ROOT } = require('./lib/terraform');
 const { writeReport, consoleSummary } = require('./lib/report');
 const { removeAllScratch } = require('./lib/stacks');
+const { startStateServer } = require('./lib/state-server');
 const { runSynth } = require('./sections/synth');
 const { runPlan } = require('./sections/plan');
 const { runPlanCost } = require('./sections/plan-cost');
@@ -50,17 +52,25 @@ const PLAN = quick
       pagination: { counts: [1000, 10000], reps: 1 },
       pipelines: { stacks: 2, runners: 10 },
       destroy: { runners: 150, jitRunners: 20 },
-      scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 30]), repsFor: () => 1 },
+      scaling: {
+        sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 30]),
+        tokenSizes: sizesFromEnv('BENCH_SCALING_TOKEN_SIZES', [10, 30]),
+        repsFor: () => 1,
+      },
     }
   : {
-      synth: { sizes: [10, 100, 1000, 2000], repsFor: (n) => (n >= 2000 ? 3 : 5) },
-      plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100, 1000]), repsFor: (n) => (n >= 1000 ? 3 : 5) },
+      synth: { sizes: [10, 100, 1000], repsFor: () => 3 },
+      plan: { sizes: sizesFromEnv('BENCH_PLAN_SIZES', [10, 100]), repsFor: () => 3 },
       cost: { runners: 100, reps: 3, fleetForRateLimit: 1000 },
       runtime: { reps: 21 },
       pagination: { counts: [1000, 10000], reps: 3 },
       pipelines: { stacks: 4, runners: 50 },
       destroy: { runners: 1000, jitRunners: 100 },
-      scaling: { sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 100, 500]), repsFor: (n) => (n >= 500 ? 2 : 3) },
+      scaling: {
+        sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 100, 500]),
+        tokenSizes: sizesFromEnv('BENCH_SCALING_TOKEN_SIZES', [10, 100]),
+        repsFor: (n) => (n >= 100 ? 1 : 2),
+      },
     };
 
 // BENCH_SECTIONS=pipelines,cost runs only those sections and prints their numbers (no report).
@@ -73,7 +83,9 @@ async function main() {
   const manifest = loadManifest();
   const engine = pickEngine(manifest);
   const { emulator, credential } = await startBenchEmulator();
+  const stateServer = await startStateServer();
   const ctx = {
+    stateServer,
     root: ROOT,
     plan: PLAN,
     emulator,
@@ -91,25 +103,25 @@ async function main() {
     sections: {},
   };
   results.engines = manifest.engines.map((e) => ({ id: e.id, version: e.version }));
-  // One step's sections run at once. The pipelines section spends most of its minutes waiting out
-  // GitHub's content-creation limit with the CPU idle, and the destroy section's goals are request
-  // counts, which the machine's load does not change: run together, the whole run fits its budget.
-  // BENCH_SERIAL=1 runs every section alone (then the destroy section's wall time is its own).
+  // Sections whose goals are times or memory of their own (runtime start, pagination, synth,
+  // re-plan against the floor, plan-time cost) run alone. The last three run at once: their goals
+  // are request counts, state shapes and ratios of scenarios measured side by side, which the
+  // machine's load hits alike, and the pipelines section spends most of its minutes waiting out
+  // GitHub's content-creation limit with the CPU idle (docs/decisions.md, "Benchmark budget").
+  // BENCH_SERIAL=1 runs every section alone.
   const serial = process.env.BENCH_SERIAL === '1';
+  const together = [
+    ['pipelines', runPipelines],
+    ['destroy', runDestroy],
+    ['scaling', runFleetScaling],
+  ];
   const steps = [
     [['runtime', runRuntimeStart]],
     [['pagination', runPagination]],
     [['synth', runSynth]],
     [['cost', runPlanCost]],
     [['plan', runPlan]],
-    [['scaling', runFleetScaling]],
-    serial
-      ? [['pipelines', runPipelines]]
-      : [
-          ['pipelines', runPipelines],
-          ['destroy', runDestroy],
-        ],
-    ...(serial ? [[['destroy', runDestroy]]] : []),
+    ...(serial ? together.map((section) => [section]) : [together]),
   ]
     .map((step) => step.filter(([name]) => !only || only.includes(name)))
     .filter((step) => step.length > 0);
@@ -133,7 +145,7 @@ async function main() {
       }
     }
   } finally {
-    await emulator.close();
+    await Promise.all([emulator.close(), stateServer.close()]);
     removeAllScratch();
   }
   results.totalSeconds = (Date.now() - started) / 1000;

@@ -12,6 +12,7 @@ function fleetArgs(argv = process.argv.slice(2)) {
     org: 'bench-org',
     apiUrl: 'http://127.0.0.1:1',
     out: 'cdktf.out',
+    stateUrl: '',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -22,7 +23,11 @@ function fleetArgs(argv = process.argv.slice(2)) {
     else if (a === '--org') opts.org = argv[++i];
     else if (a === '--api-url') opts.apiUrl = argv[++i];
     else if (a === '--out') opts.out = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${a}: use --runners N [--vms] [--jit] [--prefix NAME] [--org O] [--api-url URL] [--out DIR]`);
+    else if (a === '--state-url') opts.stateUrl = argv[++i];
+    else
+      throw new Error(
+        `unknown argument ${a}: use --runners N [--vms] [--jit] [--prefix NAME] [--org O] [--api-url URL] [--state-url URL] [--out DIR]`,
+      );
   }
   if (!Number.isInteger(opts.runners) || opts.runners < 1) throw new Error('--runners needs a positive integer');
   return opts;
@@ -41,4 +46,21 @@ function report(marks) {
   process.stdout.write(`${JSON.stringify({ ...marks, totalMs: now, maxRssKb: process.resourceUsage().maxRSS })}\n`);
 }
 
-module.exports = { fleetArgs, runnerName, RUNNER_LABELS, report };
+/** The stack's backend: Terraform's `http` backend at `stateUrl` (bench/lib/state-server.js), else a local file. */
+function fleetBackend(stack, stateUrl) {
+  const { HttpBackend, LocalBackend } = require('cdktf');
+  if (stateUrl) new HttpBackend(stack, { address: stateUrl });
+  else new LocalBackend(stack, { path: 'terraform.tfstate' });
+}
+
+/**
+ * A stand-in VM's triggers: the SHA-1 of its user data, which is what aws_instance keeps in
+ * state (its `user_data` attribute), not the text. The text goes in a local so that cdktf accepts
+ * it as sha1()'s argument; locals are not stored in state.
+ */
+function vmTriggers(stack, i, userData) {
+  const { Fn, TerraformLocal } = require('cdktf');
+  return { user_data: Fn.sha1(new TerraformLocal(stack, `user-data-${i}`, userData).asString) };
+}
+
+module.exports = { fleetArgs, fleetBackend, runnerName, RUNNER_LABELS, report, vmTriggers };

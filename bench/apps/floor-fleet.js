@@ -10,11 +10,11 @@
 const crypto = require('crypto');
 const path = require('path');
 const { performance } = require('perf_hooks');
-const { fleetArgs, runnerName, RUNNER_LABELS, report } = require('./fleet-args');
+const { fleetArgs, fleetBackend, runnerName, RUNNER_LABELS, report, vmTriggers } = require('./fleet-args');
 
 const opts = fleetArgs();
 if (opts.jit) throw new Error('the floor writes registration-token runners only: drop --jit');
-const { App, AssetType, Fn, LocalBackend, TerraformAsset, TerraformStack, Token } = require('cdktf');
+const { App, AssetType, Fn, TerraformAsset, TerraformStack, Token } = require('cdktf');
 const { NullProvider } = require('@cdktf/provider-null/lib/provider');
 const { Resource: NullResource } = require('@cdktf/provider-null/lib/resource');
 const { ExternalProvider } = require('@cdktf/provider-external/lib/provider');
@@ -32,7 +32,7 @@ function nestedId(...components) {
 const { org, apiUrl } = opts;
 const app = new App({ outdir: opts.out });
 const stack = new TerraformStack(app, 'fleet');
-new LocalBackend(stack, { path: 'terraform.tfstate' });
+fleetBackend(stack, opts.stateUrl);
 const runtime = new TerraformAsset(stack, nestedId('GitHubRunnersRuntime', 'Bundle'), {
   path: path.join(ROOT, 'dist', 'runtime', 'runtime.js'),
   type: AssetType.FILE,
@@ -138,7 +138,7 @@ for (let i = 1; i <= opts.runners; i++) {
     ephemeral: false,
     noDefaultLabels: false,
   });
-  new NullResource(stack, `vm-${i}`, { triggers: { user_data: userData } });
+  new NullResource(stack, `vm-${i}`, { triggers: vmTriggers(stack, i, userData) });
 }
 const builtMs = performance.now();
 app.synth();

@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 // The fleet as a user writes it with cdktf-github-runners: N organization runners, each (with
-// --vms) rendering a RunnerDownload-based install script into a stand-in VM's user data.
+// --vms) rendering a RunnerDownload-based install script into a stand-in VM's user data (kept
+// in state as its SHA-1, as aws_instance keeps it).
 // Usage: node bench/apps/library-fleet.js --runners 1000 --vms --out DIR
 'use strict';
 const { performance } = require('perf_hooks');
-const { fleetArgs, runnerName, RUNNER_LABELS, report } = require('./fleet-args');
+const { fleetArgs, fleetBackend, runnerName, RUNNER_LABELS, report, vmTriggers } = require('./fleet-args');
 
 const opts = fleetArgs();
-const { App, LocalBackend, TerraformStack } = require('cdktf');
+const { App, TerraformStack } = require('cdktf');
 const { Resource: NullResource } = require('@cdktf/provider-null/lib/resource');
 const { OrgRunner, RunnerDownload } = require('cdktf-github-runners');
 const loadedMs = performance.now();
 
 const app = new App({ outdir: opts.out });
 const stack = new TerraformStack(app, 'fleet');
-new LocalBackend(stack, { path: 'terraform.tfstate' });
+fleetBackend(stack, opts.stateUrl);
 const { org, apiUrl } = opts;
 const linux = opts.vms ? new RunnerDownload(stack, 'linux-x64', { org, apiUrl, os: 'linux', architecture: 'x64' }) : undefined;
 for (let i = 1; i <= opts.runners; i++) {
@@ -25,7 +26,7 @@ for (let i = 1; i <= opts.runners; i++) {
     labels: RUNNER_LABELS,
     jit: opts.jit,
   });
-  if (linux) new NullResource(stack, `vm-${i}`, { triggers: { user_data: runner.installScript(linux) } });
+  if (linux) new NullResource(stack, `vm-${i}`, { triggers: vmTriggers(stack, i, runner.installScript(linux)) });
 }
 const builtMs = performance.now();
 app.synth();

@@ -7,7 +7,7 @@
 'use strict';
 const path = require('path');
 const { performance } = require('perf_hooks');
-const { fleetArgs, runnerName, RUNNER_LABELS, report } = require('./fleet-args');
+const { fleetArgs, runnerName, RUNNER_LABELS, report, vmTriggers } = require('./fleet-args');
 
 const opts = fleetArgs();
 const { App, AssetType, Fn, LocalBackend, TerraformAsset, TerraformStack } = require('cdktf');
@@ -36,7 +36,7 @@ for (let i = 1; i <= opts.runners; i++) {
     `./config.sh --url '${token.result.lookup('runner_url')}' --token '${Fn.sensitive(token.result.lookup('token'))}' --name '${runnerName(i)}' --labels '${RUNNER_LABELS.join(',')}' --unattended --replace`,
     '',
   ].join('\n');
-  new NullResource(stack, `vm-${i}`, { triggers: { user_data: userData } });
+  new NullResource(stack, `vm-${i}`, { triggers: vmTriggers(stack, i, userData) });
 }
 const builtMs = performance.now();
 app.synth();

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // One pipeline's stack for the concurrent-pipelines benchmark: N organization runners, the first
 // half registration-token runners and the rest JIT runners, each with a stand-in VM that runs its
-// install script during the apply, as a cloud VM runs its user data.
-// Usage: node bench/apps/pipeline-fleet.js --runners 50 --pipeline p1 --api-url URL --vm-root DIR --out DIR
+// install script during the apply, as a cloud VM runs its user data (its state keeps the script's
+// SHA-1, as aws_instance does; the text reaches the script through the provisioner's environment).
+// Usage: node bench/apps/pipeline-fleet.js --runners 50 --pipeline p1 --api-url URL --vm-root DIR [--state-url URL] --out DIR
 'use strict';
 const path = require('path');
 
-const opts = { runners: 50, pipeline: 'p1', org: 'bench-org', apiUrl: '', vmRoot: '', out: 'cdktf.out' };
+const opts = { runners: 50, pipeline: 'p1', org: 'bench-org', apiUrl: '', vmRoot: '', stateUrl: '', out: 'cdktf.out' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -16,18 +17,23 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--api-url') opts.apiUrl = argv[++i];
   else if (a === '--vm-root') opts.vmRoot = path.resolve(argv[++i]);
   else if (a === '--out') opts.out = path.resolve(argv[++i]);
-  else throw new Error(`unknown argument ${a}: use --runners N --pipeline NAME --api-url URL --vm-root DIR [--org O] [--out DIR]`);
+  else if (a === '--state-url') opts.stateUrl = argv[++i];
+  else
+    throw new Error(
+      `unknown argument ${a}: use --runners N --pipeline NAME --api-url URL --vm-root DIR [--org O] [--state-url URL] [--out DIR]`,
+    );
 }
 if (!Number.isInteger(opts.runners) || opts.runners < 2) throw new Error('--runners needs an integer of at least 2 (half of them JIT)');
 if (!opts.apiUrl || !opts.vmRoot) throw new Error('--api-url and --vm-root are required');
 
-const { App, LocalBackend, TerraformStack } = require('cdktf');
+const { App, TerraformStack } = require('cdktf');
 const { Resource: NullResource } = require('@cdktf/provider-null/lib/resource');
 const { OrgRunner, RunnerDownload } = require('cdktf-github-runners');
+const { fleetBackend, vmTriggers } = require('./fleet-args');
 
 const app = new App({ outdir: opts.out });
 const stack = new TerraformStack(app, 'fleet');
-new LocalBackend(stack, { path: 'terraform.tfstate' });
+fleetBackend(stack, opts.stateUrl);
 const { org, apiUrl } = opts;
 const linux = new RunnerDownload(stack, 'linux-x64', { org, apiUrl, os: 'linux', architecture: 'x64' });
 for (let i = 1; i <= opts.runners; i++) {
@@ -36,7 +42,7 @@ for (let i = 1; i <= opts.runners; i++) {
   const installDir = path.join(opts.vmRoot, `${opts.pipeline}-${i}`);
   const userData = runner.installScript(linux, { installDir, service: false });
   new NullResource(stack, `vm-${i}`, {
-    triggers: { user_data: userData },
+    triggers: vmTriggers(stack, i, userData),
     provisioners: [{ type: 'local-exec', command: 'bash -c "$USER_DATA" >/dev/null', environment: { USER_DATA: userData } }],
   });
 }

@@ -29,7 +29,10 @@ async function jitDestroy(ctx, runners) {
     const registered = ctx.emulator.runners(`org:${JIT_ORG}`).length;
     const before = apiRequests(ctx.emulator).length;
     const r = await tf(engine, env, dir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
-    const requests = apiRequests(ctx.emulator).slice(before);
+    // The scaling section runs beside this one on the same emulator: count this organization's requests.
+    const requests = apiRequests(ctx.emulator)
+      .slice(before)
+      .filter((q) => q.path.includes(`/orgs/${JIT_ORG}/`));
     const count = (test) => requests.filter(test).length;
     return {
       runners,

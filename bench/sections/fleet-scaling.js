@@ -1,12 +1,11 @@
 // Item 8: how a fleet's state and Terraform's work grow with its size, for both runner modes.
-// At each size, a fleet of registration-token runners and one of JIT runners (one organization
-// each, every runner's install script in a stand-in VM's user data) are applied from an empty
-// state side by side (both applies at once, then each re-plan of one beside one of the other, so
-// the machine's load hits both alike and Terraform's serialized state writes of one mode overlap
-// the other's), their states measured (bytes, and the dependencies each credentials resource
-// records) and re-planned.
+// At each size, a fleet of JIT runners and, at the sizes given for it, one of registration-token
+// runners (one organization each, every runner's install script in a stand-in VM's user data) are
+// applied from an empty state, side by side where both run (both applies at once, then each
+// re-plan of one beside one of the other, so the machine's load hits both alike), their states
+// measured (bytes, and the dependencies each credentials resource records) and re-planned. The
+// state is kept in an http backend (bench/lib/state-server.js), as a CI pipeline keeps it remotely.
 'use strict';
-const fs = require('fs');
 const path = require('path');
 const { measureOk, median } = require('../lib/measure');
 const { apiRequests } = require('../lib/emulator');
@@ -22,8 +21,7 @@ const MODES = ['token', 'jit'];
  * The state's size and, for every runner's credentials resource, how many addresses it depends
  * on (Terraform records them per instance and rewrites them all whenever it writes the state).
  */
-function stateFacts(dir) {
-  const text = fs.readFileSync(path.join(dir, 'terraform.tfstate'), 'utf8');
+function stateFacts(text) {
   const deps = [];
   for (const r of JSON.parse(text).resources) {
     if (r.mode !== 'managed' || !/_Credentials_/.test(r.name)) continue;
@@ -54,6 +52,7 @@ function failureLine(err) {
 async function prepare(ctx, mode, runners) {
   const org = `bench-scale-${mode}-${runners}`;
   const out = scratch(`scale-${mode}-${runners}`);
+  const state = `scale-${mode}-${runners}`;
   const args = [
     APP,
     '--runners',
@@ -65,6 +64,8 @@ async function prepare(ctx, mode, runners) {
     `scale-${mode}`,
     '--api-url',
     ctx.apiUrl,
+    '--state-url',
+    ctx.stateServer.url(state),
     '--out',
     out,
   ];
@@ -72,7 +73,7 @@ async function prepare(ctx, mode, runners) {
   await measureOk(process.execPath, args, { rss: false });
   const dir = path.join(out, 'stacks', 'fleet');
   await tf(ctx.tf.engine, ctx.tf.env, dir, ['init', '-input=false', '-no-color']);
-  return { mode, runners, org, dir };
+  return { mode, runners, org, dir, state };
 }
 
 /** The first apply from an empty state; a failure is a measurement (its first error line), not a crash. */
@@ -102,10 +103,10 @@ async function replan(ctx, p) {
  * Both modes at one size, side by side: their applies start together, then each re-plan of one
  * starts with one of the other, so both meet the same machine load.
  */
-async function size(ctx, runners, reps) {
+async function size(ctx, runners, reps, modes) {
   const fleets = [];
   try {
-    for (const mode of MODES) fleets.push(await prepare(ctx, mode, runners));
+    for (const mode of modes) fleets.push(await prepare(ctx, mode, runners));
     const applies = await Promise.all(fleets.map((p) => apply(ctx, p)));
     const ok = fleets.filter((_, i) => !applies[i].failed);
     const plans = new Map(ok.map((p) => [p, []]));
@@ -121,7 +122,8 @@ async function size(ctx, runners, reps) {
         mode: p.mode,
         runners,
         applyMs: applies[i].applyMs,
-        ...stateFacts(p.dir),
+        ...stateFacts(ctx.stateServer.state(p.state)),
+        stateUploads: ctx.stateServer.uploads(p.state),
         planMs: median(runs.map((x) => x.ms)),
         planRequests: Math.max(...runs.map((x) => x.requests)),
         clean: runs.every((x) => x.clean),
@@ -134,7 +136,10 @@ async function size(ctx, runners, reps) {
       return row;
     });
   } finally {
-    for (const p of fleets) removeStack(p.dir);
+    for (const p of fleets) {
+      removeStack(p.dir);
+      ctx.stateServer.forget(p.state);
+    }
   }
 }
 
@@ -155,11 +160,14 @@ function linearVerdict(rows) {
 }
 
 async function runFleetScaling(ctx) {
-  const { sizes, repsFor } = ctx.plan.scaling;
+  const { sizes, tokenSizes, repsFor } = ctx.plan.scaling;
   const rows = [];
-  for (const runners of sizes) rows.push(...(await size(ctx, runners, repsFor(runners))));
+  for (const runners of [...new Set([...sizes, ...tokenSizes])].sort((a, b) => a - b)) {
+    const modes = MODES.filter((m) => (m === 'jit' ? sizes : tokenSizes).includes(runners));
+    rows.push(...(await size(ctx, runners, repsFor(runners), modes)));
+  }
   const byMode = Object.fromEntries(MODES.map((m) => [m, rows.filter((r) => r.mode === m)]));
-  return { sizes, rows, verdict: { token: linearVerdict(byMode.token), jit: linearVerdict(byMode.jit) } };
+  return { sizes, tokenSizes, rows, verdict: { token: linearVerdict(byMode.token), jit: linearVerdict(byMode.jit) } };
 }
 
 module.exports = { runFleetScaling, linearVerdict, stateFacts };

@@ -4,6 +4,8 @@
 // primary limit and secondary limits for one credential; the reference is one stack of K x N
 // runners applied and destroyed alone on its organization under the same limits.
 //
+// Each stack keeps its state in an http backend (bench/lib/state-server.js), as a pipeline in CI
+// keeps it remotely.
 // The two scenarios run side by side: each against its own emulator (its own organization and
 // budgets), both applies started together and, once both are checked, both destroys started
 // together. The machine's load so hits both alike, and the minutes each spends waiting out the
@@ -92,14 +94,29 @@ async function prepare(ctx, label, shape) {
   for (let k = 1; k <= shape.stacks; k++) {
     const out = scratch(`pipeline-${k}`);
     const pipeline = shape.stacks === 1 ? 'solo' : `p${k}`;
+    const state = `pipelines-${label}-${pipeline}`;
     await measureOk(
       process.execPath,
-      [APP, '--runners', String(shape.runners), '--pipeline', pipeline, '--api-url', emulator.url, '--vm-root', vmRoot, '--out', out],
+      [
+        APP,
+        '--runners',
+        String(shape.runners),
+        '--pipeline',
+        pipeline,
+        '--api-url',
+        emulator.url,
+        '--vm-root',
+        vmRoot,
+        '--state-url',
+        ctx.stateServer.url(state),
+        '--out',
+        out,
+      ],
       { rss: false },
     );
     const dir = path.join(out, 'stacks', 'fleet');
     await tf(ctx.tf.engine, env, dir, ['init', '-input=false', '-no-color']);
-    stacks.push({ dir, pipeline, runners: shape.runners });
+    stacks.push({ dir, pipeline, runners: shape.runners, state });
   }
   return { label, shape, emulator, env, vmRoot, stacks };
 }
@@ -156,7 +173,10 @@ async function runPipelines(ctx) {
       left: destroys[i].left,
     }));
     for (const sc of scenarios) {
-      for (const s of sc.stacks) fs.rmSync(path.dirname(path.dirname(s.dir)), { recursive: true, force: true });
+      for (const s of sc.stacks) {
+        fs.rmSync(path.dirname(path.dirname(s.dir)), { recursive: true, force: true });
+        ctx.stateServer.forget(s.state);
+      }
       fs.rmSync(sc.vmRoot, { recursive: true, force: true });
     }
     return { limits: LIMITS, latencyMs: LATENCY_MS, concurrent: result[0], alone: result[1] };

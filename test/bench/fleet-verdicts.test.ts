@@ -4,9 +4,6 @@
  * goal gets the verdict it should, and how a state file is read. (The behaviour measured is pinned
  * elsewhere: destroy cost by test/reliability/ownership.test.ts O5-O7.)
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bench is CommonJS without types, loaded as node runs it
 const { linearVerdict, stateFacts } = require('../../bench/sections/fleet-scaling');
@@ -87,29 +84,23 @@ test('JIT scaling is missed when a size failed to apply or a re-plan proposed ch
 });
 
 test('stateFacts counts the dependencies of every credentials instance, and nothing else', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgr-bench-state-'));
-  try {
-    const state = {
-      version: 4,
-      resources: [
-        { mode: 'managed', type: 'null_resource', name: 'runner-1_Credentials_AAAA', instances: [{ dependencies: ['a', 'b', 'c'] }] },
-        {
-          mode: 'managed',
-          type: 'null_resource',
-          name: 'runner-2_Credentials_BBBB',
-          instances: [{ dependencies: ['a', 'b', 'c', 'd', 'e'] }],
-        },
-        { mode: 'managed', type: 'null_resource', name: 'runner-3_Credentials_CCCC', instances: [{ dependencies: ['a'] }] },
-        { mode: 'managed', type: 'null_resource', name: 'runner-1_Identity_DDDD', instances: [{ dependencies: Array(50).fill('x') }] },
-        { mode: 'data', type: 'external', name: 'scope_Credentials_EEEE', instances: [{ dependencies: Array(50).fill('x') }] },
-      ],
-    };
-    const text = JSON.stringify(state);
-    fs.writeFileSync(path.join(dir, 'terraform.tfstate'), text);
-    expect(stateFacts(dir)).toEqual({ stateBytes: Buffer.byteLength(text), credentials: 3, depsMax: 5, depsMedian: 3 });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const state = {
+    version: 4,
+    resources: [
+      { mode: 'managed', type: 'null_resource', name: 'runner-1_Credentials_AAAA', instances: [{ dependencies: ['a', 'b', 'c'] }] },
+      {
+        mode: 'managed',
+        type: 'null_resource',
+        name: 'runner-2_Credentials_BBBB',
+        instances: [{ dependencies: ['a', 'b', 'c', 'd', 'e'] }],
+      },
+      { mode: 'managed', type: 'null_resource', name: 'runner-3_Credentials_CCCC', instances: [{ dependencies: ['a'] }] },
+      { mode: 'managed', type: 'null_resource', name: 'runner-1_Identity_DDDD', instances: [{ dependencies: Array(50).fill('x') }] },
+      { mode: 'data', type: 'external', name: 'scope_Credentials_EEEE', instances: [{ dependencies: Array(50).fill('x') }] },
+    ],
+  };
+  const text = JSON.stringify(state);
+  expect(stateFacts(text)).toEqual({ stateBytes: Buffer.byteLength(text), credentials: 3, depsMax: 5, depsMedian: 3 });
 });
 
 const tokenRow = (nameFilter: boolean, perRunner: number, left = 0) => ({
