@@ -168,7 +168,8 @@ function synthSection(synth) {
     '## 1. Synth',
     '',
     'Each fleet is N `OrgRunner`s of one organization, each rendering `installScript()` of one shared',
-    '`RunnerDownload` (linux/x64) into a stand-in VM (`null_resource` with `triggers.user_data`):',
+    "`RunnerDownload` (linux/x64) into a stand-in VM (`null_resource` whose `triggers.user_data` is the script's SHA-1, as",
+    '`aws_instance` keeps it; the text is a `locals` entry):',
     '[bench/apps/library-fleet.js](../bench/apps/library-fleet.js). The floor,',
     '[bench/apps/floor-fleet.js](../bench/apps/floor-fleet.js), writes the same resources with the raw',
     '`@cdktf/provider-null` and `@cdktf/provider-external` classes at the top of the stack. Every run',
@@ -668,7 +669,7 @@ function scalingSection(sc) {
     'measured, and re-planned (median of the runs given; every re-plan must propose no changes). Where both modes are',
     'measured at a size they run side by side: both applies start together, then each re-plan of one starts with one of the',
     "other, so the machine's load hits both alike (their times are each other's reference, not what one mode takes alone",
-    'on the machine). The issue asks for JIT at 500; the registration-token reference stops at 100 to keep the run within',
+    'on the machine). Issue 16 asks for JIT at 500; the registration-token reference stops at 100 to keep the run within',
     "its budget (its linear state at 1,000 runners is the plan section's and row L2's subject).",
     ...(sc.beside
       ? [
