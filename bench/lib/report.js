@@ -324,8 +324,21 @@ function planSection(plan, engine, machine) {
   return paragraphs.map((p) => p.join('\n')).join('\n\n');
 }
 
+/** One stack's row of the plan-time cost table; `changed` says what a re-plan with changes proposes. */
+function costRow(label, c, changed) {
+  return [
+    label,
+    String(c.requests),
+    String(c.tokenRequests),
+    String(c.launches),
+    sec(c.ms),
+    c.changes ? changed : 'none',
+    int(c.requestsAtFleet),
+    int(c.replansPerHour),
+  ];
+}
+
 function costSection(cost, plan) {
-  const perHour = (v) => `${int(cost[v].replansPerHour)}`;
   return [
     '## 3. Plan-time GitHub cost',
     '',
@@ -346,28 +359,7 @@ function costSection(cost, plan) {
         `requests per re-plan at ${int(cost.fleetForRateLimit)} VMs`,
         're-plans of that fleet per hour (5,000 requests)',
       ],
-      [
-        [
-          'library (per scope)',
-          String(cost.library.requests),
-          String(cost.library.tokenRequests),
-          String(cost.library.launches),
-          sec(cost.library.ms),
-          cost.library.changes ? 'changes' : 'none',
-          String(cost.library.requestsAtFleet),
-          perHour('library'),
-        ],
-        [
-          'per-VM token sources',
-          String(cost.perVm.requests),
-          String(cost.perVm.tokenRequests),
-          String(cost.perVm.launches),
-          sec(cost.perVm.ms),
-          cost.perVm.changes ? 'every VM replaced' : 'none',
-          int(cost.perVm.requestsAtFleet),
-          perHour('perVm'),
-        ],
-      ],
+      [costRow('library (per scope)', cost.library, 'changes'), costRow('per-VM token sources', cost.perVm, 'every VM replaced')],
     ),
     '',
     `The library's count does not depend on the fleet: ${plan.rows.map((r) => `${r.library.requests} at ${int(r.runners)}`).join(', ')} runners`,
