@@ -36,6 +36,8 @@ export class Ctx {
   readonly extra: Record<string, string> = {};
   /** Headers a fault adds; they win over everything else. */
   faultHeaders: Record<string, string> = {};
+  /** Told the status as the answer starts (the request log records it). */
+  onAnswer?: (status: number) => void;
   private bodyPromise?: Promise<Buffer>;
 
   constructor(
@@ -113,6 +115,7 @@ export class Ctx {
   write(status: number, body: string | Buffer, contentType: string | undefined): void {
     if (this.res.headersSent || this.res.destroyed) return;
     this.status = status;
+    this.onAnswer?.(status);
     const headers: Record<string, string> = {
       date: new Date(this.core.clock.now()).toUTCString(),
       'x-github-request-id': this.requestId,

@@ -31,10 +31,12 @@ export async function handle(core: EmulatorCore, req: http.IncomingMessage, res:
     credential: core.creds.kindOf(req.headers.authorization),
     at: core.clock.now(),
   };
-  res.once('close', () => {
-    entry.status = ctx.status;
-    core.log(entry);
-  });
+  // Logged on arrival, its status when the answer starts: a client that gives up on a huge or
+  // slow answer may be gone before the server notices, and the test that asks must still see it.
+  core.log(entry);
+  ctx.onAnswer = (status) => {
+    entry.status = status;
+  };
   try {
     if (core.secondary && !rawPath.startsWith(DOWNLOADS_PREFIX) && !rawPath.startsWith(RUNNER_PREFIX)) {
       const slot = core.secondary.enter(req.headers.authorization);

@@ -115,7 +115,7 @@ export interface RequestLogEntry {
   path: string;
   /** Query string without `?`; values of token-like parameters are redacted. */
   query: string;
-  /** 0 when the connection was reset by a fault. */
+  /** 0 while the answer is still being sent, or when the connection was reset by a fault. */
   status: number;
   /** `runner` marks the runner stubs' own calls (registration/remove token or runner secret). */
   credential: CredentialKind;

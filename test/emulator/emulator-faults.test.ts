@@ -83,6 +83,17 @@ describe('in-process faults', () => {
     expect(() => emu.setLatency(-1)).toThrow(/non-negative/);
   });
 
+  test('a request is in the log, with its status, while its answer is still being sent', async () => {
+    emu.clearRequests();
+    emu.addFault({ path: `${LIST}$`, status: 200, body: `[${' '.repeat(32 * 1024 * 1024)}]` });
+    const abort = new AbortController();
+    const res = await fetch(emu.url + LIST, { headers: { authorization: `token ${token}` }, signal: abort.signal });
+    // Headers are in, the 32 MiB body is not: the server has not finished answering.
+    expect(emu.requests).toMatchObject([{ method: 'GET', path: LIST, status: 200 }]);
+    abort.abort();
+    await res.body?.cancel().catch(() => undefined);
+  });
+
   test('helpers build GitHub-shaped rate-limit and server-error answers', async () => {
     emu.addFault(Faults.secondaryRateLimit({ status: 429, retryAfter: 7, path: LIST }));
     const secondary = await call(emu, 'GET', LIST, { token });
