@@ -1,7 +1,7 @@
-import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { Emulator, Faults, startEmulator } from '../../lib/emulator';
+import { spawnCollect } from '../support/spawn-collect';
 import { fakeToken } from './support/github';
 
 /**
@@ -20,25 +20,13 @@ interface ClientResult {
   error?: string;
 }
 
-function runClient(scenario: string, env: Record<string, string>): Promise<ClientResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLIENT, scenario], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
-      } catch {
-        reject(new Error(`octokit client printed no result: ${out} ${err}`));
-      }
-    });
-  });
+async function runClient(scenario: string, env: Record<string, string>): Promise<ClientResult> {
+  const { stdout, stderr } = await spawnCollect(process.execPath, [CLIENT, scenario], { env: { PATH: process.env.PATH ?? '', ...env } });
+  try {
+    return JSON.parse(stdout.trim().split('\n').pop() ?? '');
+  } catch {
+    throw new Error(`octokit client printed no result: ${stdout} ${stderr}`);
+  }
 }
 
 const apiCalls = (emu: Emulator) => emu.requests.map((r) => `${r.method} ${r.path.replace(/^\/api\/v3/, '')} ${r.status}`);

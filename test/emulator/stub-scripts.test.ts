@@ -1,9 +1,9 @@
-import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Emulator, startEmulator } from '../../lib/emulator';
+import { spawnCollect } from '../support/spawn-collect';
 import { call, fakeToken, mintToken, SCOPES } from './support/github';
 
 /**
@@ -52,20 +52,11 @@ interface Run {
   stderr: string;
 }
 
-function run(cmd: string, args: string[], cwd: string, extraPath = false): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: extraPath ? `${toolDir}:/usr/bin:/bin` : toolDir, HOME: work, LANG: 'C.UTF-8' };
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      outputs.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
+async function run(cmd: string, args: string[], cwd: string, extraPath = false): Promise<Run> {
+  const env = { PATH: extraPath ? `${toolDir}:/usr/bin:/bin` : toolDir, HOME: work, LANG: 'C.UTF-8' };
+  const { code, stdout, stderr } = await spawnCollect(cmd, args, { cwd, env });
+  outputs.push(stdout, stderr);
+  return { code, stdout, stderr };
 }
 
 async function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer }> {

@@ -1,9 +1,9 @@
-import { spawn } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Emulator, startEmulator } from '../../lib/emulator';
+import { spawnCollect } from '../support/spawn-collect';
 
 /** The bundled program, exactly the file the constructs ship into cdktf.out. */
 export const RUNTIME = path.resolve(__dirname, '..', '..', 'dist', 'runtime', 'runtime.js');
@@ -40,7 +40,7 @@ export interface RunOptions {
  * with an environment holding nothing but PATH to node and what the test passes, so it proves
  * that the program needs only node. Asynchronous, so the in-process emulator can answer.
  */
-export function run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   requireBundle();
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-test-'));
   const env: Record<string, string> = {
@@ -49,19 +49,12 @@ export function run(args: string[], opts: RunOptions = {}): Promise<RunResult> {
     ...opts.env,
   };
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNTIME, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      fs.rmSync(cwd, { recursive: true, force: true });
-      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
-    });
-    child.stdin.end(opts.stdin ?? '');
-  });
+  try {
+    const r = await spawnCollect(process.execPath, [RUNTIME, ...args], { cwd, env, stdin: opts.stdin ?? '' });
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 /** `node runtime.js data` with a query, as the external data source runs it. */

