@@ -5,7 +5,7 @@
 // prints the numbers and writes docs/benchmarks.md and docs/benchmarks-*.svg.
 // Options: --quick (fewer sizes and repetitions, report written to a scratch folder), BENCH_ENGINE=terraform|terraform-1.15|tofu,
 // BENCH_PLAN_SIZES=10,100,1000 (the plan sizes, default 10,100: a 1,000-runner first apply adds
-// about 7 minutes), BENCH_SCALING_SIZES=10,100 (the JIT fleet sizes, default 10,100,500),
+// about 7 minutes), BENCH_SCALING_JIT_SIZES=10,100 (the JIT fleet sizes, default 10,100,500),
 // BENCH_SCALING_TOKEN_SIZES (the registration-token fleet sizes beside them, default 10,100),
 // BENCH_SERIAL=1 (no section beside another).
 'use strict';
@@ -53,7 +53,7 @@ const PLAN = quick
       pipelines: { stacks: 2, runners: 10 },
       destroy: { runners: 150, jitRunners: 20 },
       scaling: {
-        sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 30]),
+        jitSizes: sizesFromEnv('BENCH_SCALING_JIT_SIZES', [10, 30]),
         tokenSizes: sizesFromEnv('BENCH_SCALING_TOKEN_SIZES', [10, 30]),
         repsFor: () => 1,
       },
@@ -67,7 +67,7 @@ const PLAN = quick
       pipelines: { stacks: 4, runners: 50 },
       destroy: { runners: 1000, jitRunners: 100 },
       scaling: {
-        sizes: sizesFromEnv('BENCH_SCALING_SIZES', [10, 100, 500]),
+        jitSizes: sizesFromEnv('BENCH_SCALING_JIT_SIZES', [10, 100, 500]),
         tokenSizes: sizesFromEnv('BENCH_SCALING_TOKEN_SIZES', [10, 100]),
         repsFor: (n) => (n >= 100 ? 1 : 2),
       },

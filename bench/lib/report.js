@@ -102,7 +102,7 @@ function fleetGoals({ destroy, scaling, pipelines }) {
     const deps = rows.map((r) => (r.failed ? 'failed' : String(r.depsMax))).join(' / ');
     const ran = rows.filter((r) => !r.failed);
     out.push({
-      goal: `JIT fleet: dependencies per credentials resource constant (${scaling.sizes.map(int).join('/')}), state linear`,
+      goal: `JIT fleet: dependencies per credentials resource constant (${scaling.jitSizes.map(int).join('/')}), state linear`,
       ok: v.ok,
       value: v.failed.length
         ? `apply failed at ${v.failed.map(int).join(', ')} runners; dependencies ${deps}`
@@ -651,8 +651,8 @@ function scalingSection(sc) {
   return [
     '## 8. Fleet scaling by runner mode',
     '',
-    `A fleet of JIT runners (\`jit: true\`) at ${sc.sizes.map(int).join(', ')} runners and, as the reference, one of registration-token`,
-    `runners at ${(sc.tokenSizes ?? sc.sizes).map(int).join(', ')}, each of one organization, every runner rendering \`installScript()\` of one shared`,
+    `A fleet of JIT runners (\`jit: true\`) at ${sc.jitSizes.map(int).join(', ')} runners and, as the reference, one of registration-token`,
+    `runners at ${sc.tokenSizes.map(int).join(', ')}, each of one organization, every runner rendering \`installScript()\` of one shared`,
     "`RunnerDownload` into a stand-in VM's user data (the VM keeps its SHA-1 in state, as `aws_instance` does:",
     '[bench/apps/library-fleet.js](../bench/apps/library-fleet.js)), is applied from an empty state kept in an `http` backend',
     '(as a pipeline keeps it remotely; the local backend rewrites the whole state file after each resource, which',
@@ -835,7 +835,7 @@ function writeReport(results, docsDir) {
           title,
           xLabel: 'org runners, each with a VM install script (log scale)',
           yLabel,
-          xs: s.scaling.sizes,
+          xs: s.scaling.jitSizes,
           yFormat: (v) => `${v}`,
           series: data,
         }),

@@ -160,14 +160,14 @@ function linearVerdict(rows) {
 }
 
 async function runFleetScaling(ctx) {
-  const { sizes, tokenSizes, repsFor } = ctx.plan.scaling;
+  const { jitSizes, tokenSizes, repsFor } = ctx.plan.scaling;
   const rows = [];
-  for (const runners of [...new Set([...sizes, ...tokenSizes])].sort((a, b) => a - b)) {
-    const modes = MODES.filter((m) => (m === 'jit' ? sizes : tokenSizes).includes(runners));
+  for (const runners of [...new Set([...jitSizes, ...tokenSizes])].sort((a, b) => a - b)) {
+    const modes = MODES.filter((m) => (m === 'jit' ? jitSizes : tokenSizes).includes(runners));
     rows.push(...(await size(ctx, runners, repsFor(runners), modes)));
   }
   const byMode = Object.fromEntries(MODES.map((m) => [m, rows.filter((r) => r.mode === m)]));
-  return { sizes, tokenSizes, rows, verdict: { token: linearVerdict(byMode.token), jit: linearVerdict(byMode.jit) } };
+  return { jitSizes, tokenSizes, rows, verdict: { token: linearVerdict(byMode.token), jit: linearVerdict(byMode.jit) } };
 }
 
 module.exports = { runFleetScaling, linearVerdict, stateFacts };
