@@ -1,5 +1,6 @@
 // Command line shared by the benchmark apps, so the library stack and its hand-written floor are
-// built from the same description: N org runners, optionally each with a stand-in VM.
+// built from the same description: N org runners, optionally each with a stand-in VM. The
+// pipeline app adds its pipeline name and the folder its stand-in VMs install into.
 'use strict';
 const path = require('path');
 
@@ -13,6 +14,8 @@ function fleetArgs(argv = process.argv.slice(2)) {
     apiUrl: 'http://127.0.0.1:1',
     out: 'cdktf.out',
     stateUrl: '',
+    pipeline: '',
+    vmRoot: '',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -24,9 +27,11 @@ function fleetArgs(argv = process.argv.slice(2)) {
     else if (a === '--api-url') opts.apiUrl = argv[++i];
     else if (a === '--out') opts.out = path.resolve(argv[++i]);
     else if (a === '--state-url') opts.stateUrl = argv[++i];
+    else if (a === '--pipeline') opts.pipeline = argv[++i];
+    else if (a === '--vm-root') opts.vmRoot = path.resolve(argv[++i]);
     else
       throw new Error(
-        `unknown argument ${a}: use --runners N [--vms] [--jit] [--prefix NAME] [--org O] [--api-url URL] [--state-url URL] [--out DIR]`,
+        `unknown argument ${a}: use --runners N [--vms] [--jit] [--prefix NAME] [--org O] [--api-url URL] [--state-url URL] [--pipeline NAME] [--vm-root DIR] [--out DIR]`,
       );
   }
   if (!Number.isInteger(opts.runners) || opts.runners < 1) throw new Error('--runners needs a positive integer');

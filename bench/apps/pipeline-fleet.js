@@ -7,29 +7,15 @@
 'use strict';
 const path = require('path');
 
-const opts = { runners: 50, pipeline: 'p1', org: 'bench-org', apiUrl: '', vmRoot: '', stateUrl: '', out: 'cdktf.out' };
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  const a = argv[i];
-  if (a === '--runners') opts.runners = Number(argv[++i]);
-  else if (a === '--pipeline') opts.pipeline = argv[++i];
-  else if (a === '--org') opts.org = argv[++i];
-  else if (a === '--api-url') opts.apiUrl = argv[++i];
-  else if (a === '--vm-root') opts.vmRoot = path.resolve(argv[++i]);
-  else if (a === '--out') opts.out = path.resolve(argv[++i]);
-  else if (a === '--state-url') opts.stateUrl = argv[++i];
-  else
-    throw new Error(
-      `unknown argument ${a}: use --runners N --pipeline NAME --api-url URL --vm-root DIR [--org O] [--state-url URL] [--out DIR]`,
-    );
-}
+const { fleetArgs, fleetBackend, RUNNER_LABELS, vmTriggers } = require('./fleet-args');
+
+const opts = fleetArgs();
 if (!Number.isInteger(opts.runners) || opts.runners < 2) throw new Error('--runners needs an integer of at least 2 (half of them JIT)');
-if (!opts.apiUrl || !opts.vmRoot) throw new Error('--api-url and --vm-root are required');
+if (!opts.pipeline || !opts.vmRoot) throw new Error('--pipeline and --vm-root are required');
 
 const { App, TerraformStack } = require('cdktf');
 const { Resource: NullResource } = require('@cdktf/provider-null/lib/resource');
 const { OrgRunner, RunnerDownload } = require('cdktf-github-runners');
-const { fleetBackend, vmTriggers } = require('./fleet-args');
 
 const app = new App({ outdir: opts.out });
 const stack = new TerraformStack(app, 'fleet');
@@ -38,7 +24,7 @@ const { org, apiUrl } = opts;
 const linux = new RunnerDownload(stack, 'linux-x64', { org, apiUrl, os: 'linux', architecture: 'x64' });
 for (let i = 1; i <= opts.runners; i++) {
   const jit = i > opts.runners / 2;
-  const runner = new OrgRunner(stack, `runner-${i}`, { org, apiUrl, name: `${opts.pipeline}-runner-${i}`, labels: ['linux', 'x64'], jit });
+  const runner = new OrgRunner(stack, `runner-${i}`, { org, apiUrl, name: `${opts.pipeline}-runner-${i}`, labels: RUNNER_LABELS, jit });
   const installDir = path.join(opts.vmRoot, `${opts.pipeline}-${i}`);
   const userData = runner.installScript(linux, { installDir, service: false });
   new NullResource(stack, `vm-${i}`, {
